@@ -1,0 +1,34 @@
+namespace Telehealth.Fhir.Indexing;
+
+/// <summary>A string index entry: folded for ordinary search, original for <c>:exact</c>.</summary>
+public sealed record StringIndex(string Param, string Folded, string Exact);
+
+/// <summary>A token: system and code, plus folded display text for <c>:text</c>.</summary>
+public sealed record TokenIndex(string Param, string? System, string? Code, string? Text);
+
+/// <summary>A date or period as an inclusive range of UTC ticks.</summary>
+public sealed record DateIndex(string Param, long Low, long High);
+
+/// <summary>A reference: local target (type and id) or an absolute URL.</summary>
+public sealed record ReferenceIndex(string Param, string? TargetType, string? TargetId, string? Url);
+
+/// <summary>A quantity or number as an inclusive range, with the unit's system and code for quantities.</summary>
+public sealed record NumberIndex(string Param, string? System, string? Code, decimal Low, decimal High);
+
+public sealed record UriIndex(string Param, string Uri);
+
+/// <summary>One combination of a composite parameter: a token part and a second part of any type.</summary>
+public sealed record CompositeIndex(string Param, string? System1, string? Code1, string? System2, string? Code2, double? Low2, double? High2, string? Text2);
+
+/// <summary>Everything the search tables hold for one resource version.</summary>
+public sealed class ResourceIndex
+{
+    public List<StringIndex> Strings { get; } = [];
+    public List<TokenIndex> Tokens { get; } = [];
+    public List<DateIndex> Dates { get; } = [];
+    public List<ReferenceIndex> References { get; } = [];
+    public List<NumberIndex> Quantities { get; } = [];
+    public List<NumberIndex> Numbers { get; } = [];
+    public List<UriIndex> Uris { get; } = [];
+    public List<CompositeIndex> Composites { get; } = [];
+}

@@ -1,0 +1,63 @@
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Model;
+using Telehealth.Fhir.Storage;
+
+namespace Telehealth.Fhir.Interactions;
+
+/// <summary>One entry of a batch or transaction, its request line taken apart.</summary>
+public sealed class BundleEntryRequest
+{
+    public required int Index { get; init; }
+    public string? FullUrl { get; init; }
+    public required string Method { get; init; }
+    public required string Url { get; init; }
+    public required string Type { get; init; }
+    public string? Id { get; init; }
+    public string? VersionId { get; init; }
+    /// <summary>The query part, for searches and conditional update or delete.</summary>
+    public string? Query { get; init; }
+    public Resource? Resource { get; init; }
+    public string? IfNoneExist { get; init; }
+    public string? IfMatch { get; init; }
+
+    /// <summary>The id this entry's resource gets (POST, conditional PUT), decided before any entry runs.</summary>
+    public string? AssignedId { get; set; }
+
+    /// <summary>A conditional create found this existing resource, so nothing is created.</summary>
+    public long? ExistingKey { get; set; }
+
+    public static BundleEntryRequest From(int index, Bundle.EntryComponent entry)
+    {
+        var request = entry.Request ?? throw FhirException.BadRequest($"Entry {index} has no request (method and url).");
+        var method = request.Method?.ToString().ToUpperInvariant()
+                     ?? throw FhirException.BadRequest($"Entry {index} has no request.method.");
+        var url = request.Url ?? throw FhirException.BadRequest($"Entry {index} has no request.url.");
+        var queryStart = url.IndexOf('?');
+        var path = (queryStart < 0 ? url : url[..queryStart]).Trim('/');
+        var query = queryStart < 0 ? null : url[(queryStart + 1)..];
+        var segments = path.Split('/');
+        var type = segments[0];
+        if (!ModelInfo.IsKnownResource(type))
+            throw FhirException.NotFound($"Entry {index}: '{type}' in request.url '{url}' is not a FHIR R4 resource type.");
+        string? id = segments.Length >= 2 ? segments[1] : null;
+        string? version = segments.Length == 4 && segments[2] == "_history" ? segments[3] : null;
+        if (method is "POST" or "PUT" && entry.Resource is null)
+            throw FhirException.BadRequest($"Entry {index} ({method} {url}) has no resource.");
+        if (entry.Resource is { } r && method is "POST" or "PUT" && r.TypeName != type)
+            throw FhirException.BadRequest($"Entry {index}: the resource is a {r.TypeName}, but request.url names {type}.");
+        return new BundleEntryRequest
+        {
+            Index = index, FullUrl = entry.FullUrl, Method = method, Url = url, Type = type, Id = id, VersionId = version,
+            Query = query, Resource = entry.Resource, IfNoneExist = request.IfNoneExist, IfMatch = request.IfMatch,
+        };
+    }
+}
+
+/// <summary>What one entry produced, for the response bundle.</summary>
+public sealed record BundleEntryResult(string Status, StoredResource? Resource, string? Location, string? OutcomeJson, string? Json)
+{
+    public static BundleEntryResult Failed(FhirException e) =>
+        new($"{e.Status} {ReasonPhrase(e.Status)}", null, null, FhirJson.Serialize(e.ToOutcome()), null);
+
+    public static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status);
+}

@@ -1,0 +1,45 @@
+using Telehealth.Fhir.Model;
+using Telehealth.Fhir.Search;
+using Telehealth.Fhir.Storage;
+using Telehealth.Fhir.Storage.Sql;
+
+namespace Telehealth.Fhir.Interactions;
+
+/// <summary>
+/// <c>Patient/{id}/$everything</c>: the patient, every resource that refers to them, and what those refer to
+/// (practitioners, organizations, encounters), as one searchset. <c>_type</c> limits the types returned.
+/// </summary>
+public static class EverythingEndpoint
+{
+    public const int MaxResources = 5000;
+
+    public static void MapEverything(this RouteGroupBuilder fhir)
+    {
+        fhir.MapGet("/Patient/{id}/$everything", async (string id, HttpRequest request, RecordDatabase db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var types = request.Query["_type"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
+            await using var session = await db.ReadAsync(ct);
+            var patient = (await PatientAsync(session, id, ct)) ?? throw FhirException.NotFound($"Patient/{id} does not exist.");
+            var compartment = await IncludeSql.ReferringAsync(session, "Patient", id, null, ct);
+            var referenced = await IncludeSql.IncludeAsync(session, new IncludeSpec("*", null, null, false), [patient.Key, .. compartment], ct);
+            var keys = new List<long> { patient.Key };
+            keys.AddRange(compartment.Concat(referenced).Where(k => k != patient.Key).Distinct().Take(MaxResources));
+            var resources = (await ResourceReader.LoadByKeysAsync(session, keys, ct))
+                .Where(r => types.Count == 0 || types.Contains(r.Type)).ToList();
+
+            var baseUrl = FhirResults.BaseUrl(request);
+            using var writer = new BundleJsonWriter("searchset", clock.GetUtcNow(), resources.Count,
+                [("self", $"{baseUrl}/Patient/{id}/$everything{request.QueryString}")]);
+            foreach (var r in resources) writer.SearchEntry(baseUrl, r, r.Key == patient.Key ? "match" : "include");
+            return FhirResults.Json(writer.Finish());
+        });
+    }
+
+    private static async Task<StoredResource?> PatientAsync(RecordSession session, string id, CancellationToken ct)
+    {
+        await using var cmd = session.Command("SELECT rkey FROM resource WHERE type = 'Patient' AND id = @id AND deleted = 0", ("@id", id));
+        var key = await cmd.ExecuteScalarAsync(ct);
+        if (key is null or DBNull) return null;
+        return (await ResourceReader.LoadByKeysAsync(session, [Convert.ToInt64(key)], ct)).FirstOrDefault();
+    }
+}

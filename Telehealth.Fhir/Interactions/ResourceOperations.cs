@@ -1,0 +1,156 @@
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Indexing;
+using Telehealth.Fhir.Model;
+using Telehealth.Fhir.Search;
+using Telehealth.Fhir.Storage;
+using Telehealth.Fhir.Storage.Sql;
+
+namespace Telehealth.Fhir.Interactions;
+
+/// <summary>The result of a write: the version now stored, and whether it was created.</summary>
+public sealed record WriteResult(StoredResource Resource, bool Created, bool Unchanged = false);
+
+/// <summary>
+/// Create, update and delete, plain and conditional, inside a session the caller owns. The REST endpoints use one
+/// session per request; a transaction bundle runs all its entries in one.
+/// </summary>
+public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser parser, SearchSql search, TimeProvider clock)
+{
+    public async Task<WriteResult> CreateAsync(RecordSession session, Resource resource, string? ifNoneExist, CancellationToken ct)
+    {
+        var type = resource.TypeName;
+        if (!string.IsNullOrEmpty(ifNoneExist))
+        {
+            // Two instances must not both decide "none exists": they queue on a lock named by the criteria.
+            await session.LockAsync($"create:{type}?{ifNoneExist}", ct);
+            var matches = await MatchAsync(session, type, ifNoneExist, ct);
+            if (matches.Count > 1)
+                throw FhirException.PreconditionFailed($"If-None-Exist '{ifNoneExist}' matches {matches.Count} {type} resources; make the criteria more selective.");
+            if (matches.Count == 1)
+            {
+                var existing = await ResourceReader.LoadByKeysAsync(session, matches, ct);
+                return new WriteResult(existing[0], Created: false, Unchanged: true);
+            }
+        }
+        resource.Id = Guid.NewGuid().ToString("N");
+        var stored = await InsertAsync(session, resource, ct)
+                     ?? throw new InvalidOperationException("A freshly generated id already exists.");
+        return new WriteResult(stored, Created: true);
+    }
+
+    public async Task<WriteResult> UpdateAsync(RecordSession session, string type, string id, Resource resource, string? ifMatch, CancellationToken ct)
+    {
+        CheckBody(resource, type, id);
+        var current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct);
+        if (current is null)
+        {
+            if (ifMatch is not null)
+                throw FhirException.PreconditionFailed($"{type}/{id} does not exist, so If-Match {ifMatch} cannot hold.");
+            var created = await InsertAsync(session, resource, ct);
+            if (created is not null) return new WriteResult(created, Created: true);
+            // Another writer created it between our read and insert: treat ours as an update of theirs.
+            current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct)
+                      ?? throw FhirException.Conflict($"{type}/{id} is being written by another request; try again.");
+        }
+        if (ifMatch is not null && ParseETag(ifMatch) != current.Version)
+            throw FhirException.PreconditionFailed($"{type}/{id} is at version {current.Version}, not {ifMatch}; read it again and reapply your change.");
+        return await ReplaceAsync(session, current, resource, ifMatch is not null, ct);
+    }
+
+    public async Task<WriteResult> ConditionalUpdateAsync(RecordSession session, string type, string criteria, Resource resource, CancellationToken ct)
+    {
+        await session.LockAsync($"update:{type}?{criteria}", ct);
+        var matches = await MatchAsync(session, type, criteria, ct);
+        if (matches.Count > 1)
+            throw FhirException.PreconditionFailed($"The criteria '{criteria}' match {matches.Count} {type} resources; a conditional update needs at most one.");
+        if (matches.Count == 0)
+        {
+            if (resource.Id is not null)
+                return await UpdateAsync(session, type, resource.Id, resource, null, ct);
+            return await CreateAsync(session, resource, null, ct);
+        }
+        var existing = (await ResourceReader.LoadByKeysAsync(session, matches, ct))[0];
+        if (resource.Id is not null && resource.Id != existing.Id)
+            throw FhirException.BadRequest($"The body's id '{resource.Id}' differs from the matched {type}/{existing.Id}.");
+        resource.Id = existing.Id;
+        return await UpdateAsync(session, type, existing.Id, resource, null, ct);
+    }
+
+    public async Task<StoredResource?> DeleteAsync(RecordSession session, string type, string id, CancellationToken ct)
+    {
+        var current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct);
+        if (current is null || current.Deleted) return current;
+        return await ResourceWriter.DeleteAsync(session, current, clock.GetUtcNow(), ct)
+               ?? throw FhirException.Conflict($"{type}/{id} changed while it was being deleted; try again.");
+    }
+
+    public async Task<int> ConditionalDeleteAsync(RecordSession session, string type, string criteria, bool multiple, CancellationToken ct)
+    {
+        var matches = await MatchAsync(session, type, criteria, ct, limit: multiple ? 1000 : 2);
+        if (matches.Count > 1 && !multiple)
+            throw FhirException.PreconditionFailed($"The criteria '{criteria}' match {matches.Count}+ {type} resources; a conditional delete removes at most one.");
+        foreach (var resource in await ResourceReader.LoadByKeysAsync(session, matches, ct))
+            await DeleteAsync(session, type, resource.Id, ct);
+        return matches.Count;
+    }
+
+    /// <summary>Stores a changed resource; an identical body leaves the version as it is.</summary>
+    public async Task<WriteResult> ReplaceAsync(RecordSession session, StoredResource current, Resource resource, bool versionChecked, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var json = Stamp(resource, current.Version + 1, now);
+        var updated = await ResourceWriter.UpdateAsync(session, current, now, json, indexer.Index(resource), ct);
+        if (updated is null)
+            throw versionChecked
+                ? FhirException.PreconditionFailed($"{current.Type}/{current.Id} changed since version {current.Version}; read it again and reapply your change.")
+                : FhirException.Conflict($"{current.Type}/{current.Id} was changed by another request at the same moment; try again.");
+        return new WriteResult(updated, Created: current.Deleted);
+    }
+
+    public async Task<List<long>> MatchAsync(RecordSession session, string type, string criteria, CancellationToken ct, int limit = 2)
+    {
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(criteria.StartsWith('?') ? criteria : "?" + criteria);
+        var request = parser.Parse(type, query, strict: true);
+        if (request.Criteria.Count == 0)
+            throw FhirException.BadRequest($"The conditional criteria '{criteria}' hold no search parameter.");
+        return await search.MatchKeysAsync(session, type, request.Criteria, limit, ct);
+    }
+
+    private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var json = Stamp(resource, 1, now);
+        return await ResourceWriter.InsertAsync(session, resource.TypeName, resource.Id!, now, json, indexer.Index(resource), ct);
+    }
+
+    private static string Stamp(Resource resource, int version, DateTimeOffset now)
+    {
+        resource.Meta ??= new Meta();
+        resource.Meta.VersionId = version.ToString();
+        resource.Meta.LastUpdated = now;
+        return FhirJson.Serialize(resource);
+    }
+
+    public static void CheckBody(Resource resource, string type, string? id)
+    {
+        if (resource.TypeName != type)
+            throw FhirException.BadRequest($"The body is a {resource.TypeName}, but the URL names {type}.");
+        if (id is null) return;
+        if (resource.Id is null)
+            throw FhirException.BadRequest($"The body has no id; an update of {type}/{id} must carry id '{id}'.");
+        if (resource.Id != id)
+            throw FhirException.BadRequest($"The body's id '{resource.Id}' differs from the id '{id}' in the URL.");
+        if (!Hl7.Fhir.Model.Id.IsValidValue(id))
+            throw FhirException.BadRequest($"'{id}' is not a valid FHIR id (1 to 64 letters, digits, '-' or '.').");
+    }
+
+    public static int ParseETag(string etag)
+    {
+        var v = etag.Trim();
+        if (v.StartsWith("W/", StringComparison.Ordinal)) v = v[2..];
+        v = v.Trim('"');
+        return int.TryParse(v, out var version)
+            ? version
+            : throw FhirException.BadRequest($"If-Match '{etag}' is not a version ETag such as W/\"3\".");
+    }
+}

@@ -1,0 +1,18 @@
+using Telehealth.Fhir.Demo;
+using Telehealth.Fhir.Hosting;
+using Telehealth.Fhir.Interactions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddRecordService(builder.Configuration);
+builder.Services.AddDemoData(builder.Configuration);
+
+var app = builder.Build();
+
+app.UseMiddleware<OperationOutcomeMiddleware>();
+app.MapRecordService();
+
+app.Run();
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

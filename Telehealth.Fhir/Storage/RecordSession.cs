@@ -1,0 +1,55 @@
+using System.Data.Common;
+
+namespace Telehealth.Fhir.Storage;
+
+/// <summary>
+/// One connection, and for writes one database transaction: a write and its index rows commit together.
+/// Searches made inside a write (conditional create, transaction bundles) see that write's own changes.
+/// </summary>
+public sealed class RecordSession(RecordDatabase database, DbConnection connection, DbTransaction? transaction) : IAsyncDisposable
+{
+    public RecordDatabase Database { get; } = database;
+
+    public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) AddParameter(command, name, value);
+        return command;
+    }
+
+    public static void AddParameter(DbCommand command, string name, object? value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = RecordDatabase.Bind(value);
+        command.Parameters.Add(p);
+    }
+
+    /// <summary>
+    /// Serializes writers that decide on the same key (a conditional create's criteria) across service instances.
+    /// SQLite already serializes all writers.
+    /// </summary>
+    public async Task LockAsync(string key, CancellationToken ct)
+    {
+        if (!Database.IsPostgres) return;
+        await using var cmd = Command("SELECT pg_advisory_xact_lock(@k)", ("@k", StableHash(key)));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public Task CommitAsync(CancellationToken ct) =>
+        transaction?.CommitAsync(ct) ?? throw new InvalidOperationException("A read session has nothing to commit.");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (transaction is not null) await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+
+    private static long StableHash(string key)
+    {
+        var bytes = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
+        return BitConverter.ToInt64(bytes, 0);
+    }
+}

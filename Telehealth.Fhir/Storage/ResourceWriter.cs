@@ -1,0 +1,71 @@
+using System.Data.Common;
+using Telehealth.Fhir.Indexing;
+
+namespace Telehealth.Fhir.Storage;
+
+/// <summary>
+/// Writes versions and their index rows inside a <see cref="RecordSession"/>. Version checks are made by the
+/// database (an UPDATE that names the expected version), so they hold across several service instances.
+/// </summary>
+public static class ResourceWriter
+{
+    /// <summary>Inserts version 1 of a new resource. Returns null when the (type, id) already exists.</summary>
+    public static async Task<StoredResource?> InsertAsync(RecordSession tx, string type, string id, DateTimeOffset now,
+        string json, ResourceIndex index, CancellationToken ct)
+    {
+        long key;
+        await using (var cmd = tx.Command(
+            "INSERT INTO resource (type, id, version, last_updated, deleted) VALUES (@t, @id, 1, @u, 0) " +
+            "ON CONFLICT (type, id) DO NOTHING RETURNING rkey",
+            ("@t", type), ("@id", id), ("@u", now.UtcTicks)))
+        {
+            var result = await cmd.ExecuteScalarAsync(ct);
+            if (result is null or DBNull) return null;
+            key = Convert.ToInt64(result);
+        }
+        await AppendVersionAsync(tx, key, type, id, 1, now, "POST", json, ct);
+        await IndexWriter.InsertAsync(tx, key, type, index, ct);
+        return new StoredResource(key, type, id, 1, now, false, json);
+    }
+
+    /// <summary>
+    /// Replaces the current version. Returns null when another writer changed it since <paramref name="current"/> was read.
+    /// </summary>
+    public static async Task<StoredResource?> UpdateAsync(RecordSession tx, StoredResource current, DateTimeOffset now,
+        string json, ResourceIndex index, CancellationToken ct)
+    {
+        var version = current.Version + 1;
+        if (!await BumpAsync(tx, current, version, now, deleted: false, ct)) return null;
+        await AppendVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "PUT", json, ct);
+        await IndexWriter.DeleteAsync(tx, current.Key, ct);
+        await IndexWriter.InsertAsync(tx, current.Key, current.Type, index, ct);
+        return current with { Version = version, LastUpdated = now, Deleted = false, Json = json };
+    }
+
+    /// <summary>Marks the resource deleted as a new version; its index rows go so searches stop finding it.</summary>
+    public static async Task<StoredResource?> DeleteAsync(RecordSession tx, StoredResource current, DateTimeOffset now, CancellationToken ct)
+    {
+        var version = current.Version + 1;
+        if (!await BumpAsync(tx, current, version, now, deleted: true, ct)) return null;
+        await AppendVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "DELETE", null, ct);
+        await IndexWriter.DeleteAsync(tx, current.Key, ct);
+        return current with { Version = version, LastUpdated = now, Deleted = true, Json = null };
+    }
+
+    private static async Task<bool> BumpAsync(RecordSession tx, StoredResource current, int version, DateTimeOffset now, bool deleted, CancellationToken ct)
+    {
+        await using var cmd = tx.Command(
+            "UPDATE resource SET version = @v, last_updated = @u, deleted = @d WHERE rkey = @k AND version = @expected",
+            ("@v", version), ("@u", now.UtcTicks), ("@d", deleted ? 1 : 0), ("@k", current.Key), ("@expected", current.Version));
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    private static async Task AppendVersionAsync(RecordSession tx, long key, string type, string id, int version,
+        DateTimeOffset now, string method, string? json, CancellationToken ct)
+    {
+        await using var cmd = tx.Command(
+            "INSERT INTO resource_version (rkey, type, id, version, last_updated, method, json) VALUES (@k, @t, @id, @v, @u, @m, @j)",
+            ("@k", key), ("@t", type), ("@id", id), ("@v", version), ("@u", now.UtcTicks), ("@m", method), ("@j", json));
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

@@ -1,0 +1,167 @@
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Search;
+
+namespace Telehealth.Fhir.Storage.Sql;
+
+/// <summary>
+/// Turns criteria into SQL predicates over a <c>resource</c> row alias. Every predicate has the form
+/// "alias.rkey IN (rows of an index table)", so the database can start from the most selective index.
+/// </summary>
+internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
+{
+    public string Predicate(Criterion criterion, string alias, string type) => criterion switch
+    {
+        ParameterCriterion c when c.Parameter.IsColumn => ColumnPredicate(c, alias),
+        ParameterCriterion c => ParameterPredicate(c, alias, type),
+        MissingCriterion m => MissingPredicate(m, alias, type),
+        ChainCriterion chain => ChainPredicate(chain, alias, type),
+        HasCriterion has => HasPredicate(has, alias, type),
+        _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
+    };
+
+    private string ColumnPredicate(ParameterCriterion c, string alias)
+    {
+        if (c.Parameter.Name == "_id")
+        {
+            var ids = c.Values.OfType<TokenValue>().Select(v => p.Add(v.Code ?? "")).ToList();
+            return $"{alias}.id {(c.Modifier == "not" ? "NOT IN" : "IN")} ({string.Join(", ", ids)})";
+        }
+        var ranges = c.Values.OfType<DateValue>().Select(v => DateMatch($"{alias}.last_updated", $"{alias}.last_updated", v));
+        return "(" + string.Join(" OR ", ranges) + ")";
+    }
+
+    private string ParameterPredicate(ParameterCriterion c, string alias, string type)
+    {
+        var i = p.Alias("i");
+        var table = c.Modifier == "identifier" ? "ix_token" : IndexTables.For(c.Parameter.Type);
+        var param = c.Modifier == "identifier" ? c.Parameter.Name + ":identifier" : c.Parameter.Name;
+        var matches = string.Join(" OR ", c.Values.Select(v => ValueMatch(c, i, v)));
+        var negate = c.Modifier == "not";
+        return $"{alias}.rkey {(negate ? "NOT IN" : "IN")} (SELECT {i}.rkey FROM {table} {i} " +
+               $"WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(param)} AND ({matches}))";
+    }
+
+    private string ValueMatch(ParameterCriterion c, string i, SearchValue value) => (c.Parameter.Type, value) switch
+    {
+        (SearchParamType.String, StringValue s) => StringMatch(i, s.Text, c.Modifier),
+        (SearchParamType.Token, TokenValue t) when c.Modifier == "text" => TokenSql.Text(p, i, t.Code ?? ""),
+        (SearchParamType.Token, TokenValue t) => TokenSql.Match(p, i, t),
+        (SearchParamType.Reference, TokenValue t) => TokenSql.Match(p, i, t),
+        (SearchParamType.Date, DateValue d) => DateMatch($"{i}.low", $"{i}.high", d),
+        (SearchParamType.Number, NumberValue n) => NumberMatch(i, n),
+        (SearchParamType.Quantity, NumberValue n) => QuantityMatch(i, n),
+        (SearchParamType.Reference, ReferenceValue r) => ReferenceMatch(i, r, c.Modifier),
+        (SearchParamType.Uri, UriValue u) when c.Modifier == "below" => $"({i}.uri >= {p.Add(u.Uri)} AND {i}.uri < {p.Add(u.Uri + '\uffff')})",
+        (SearchParamType.Uri, UriValue u) => $"{i}.uri = {p.Add(u.Uri)}",
+        (SearchParamType.Composite, CompositeValue cv) => CompositeMatch(c.Parameter, i, cv),
+        _ => throw new InvalidOperationException($"Value {value} does not fit parameter {c.Parameter.Name}."),
+    };
+
+    private string StringMatch(string i, string text, string? modifier)
+    {
+        if (modifier == "exact") return $"{i}.exact = {p.Add(text)}";
+        var folded = Indexing.VietnameseText.Fold(text);
+        if (modifier == "contains")
+        {
+            var escaped = folded.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+            return $"{i}.folded LIKE {p.Add("%" + escaped + "%")} ESCAPE '\\'";
+        }
+        // Starts-with as a range, so both stores use the index without LIKE's collation rules.
+        return $"({i}.folded >= {p.Add(folded)} AND {i}.folded < {p.Add(folded + '\uffff')})";
+    }
+
+    private string DateMatch(string low, string high, DateValue d)
+    {
+        var (from, to) = (d.Range.Low, d.Range.High);
+        if (d.Prefix == Prefix.Ap)
+        {
+            var distance = Math.Abs(clock.GetUtcNow().UtcTicks - from) / 10;
+            (from, to) = (Math.Max(DateTime.MinValue.Ticks, from - distance), Math.Min(DateTime.MaxValue.Ticks, to + distance));
+        }
+        return RangeSql.CompareDate(low, high, d.Prefix, p.Add(from), p.Add(to));
+    }
+
+    private string NumberMatch(string i, NumberValue n)
+    {
+        var (from, to) = Approximate(n);
+        return RangeSql.Compare($"{i}.low", $"{i}.high", n.Prefix, p.Add(from), p.Add(to), p.Add(n.Value));
+    }
+
+    private string QuantityMatch(string i, NumberValue n)
+    {
+        var unit = new List<string>();
+        if (n.Code is not null) unit.Add($"{i}.code = {p.Add(n.Code)}");
+        if (n.System is not null) unit.Add($"{i}.system = {p.Add(n.System)}");
+        unit.Add(NumberMatch(i, n));
+        return "(" + string.Join(" AND ", unit) + ")";
+    }
+
+    private static (decimal From, decimal To) Approximate(NumberValue n)
+    {
+        if (n.Prefix != Prefix.Ap) return (n.Low, n.High);
+        var margin = Math.Abs(n.Value) / 10;
+        return (n.Value - margin, n.Value + margin);
+    }
+
+    private string ReferenceMatch(string i, ReferenceValue r, string? typeModifier)
+    {
+        if (r.Id is null) return $"{i}.url = {p.Add(r.Url)}";
+        var type = r.Type ?? typeModifier;
+        var local = $"{i}.target_id = {p.Add(r.Id)}" + (type is null ? "" : $" AND {i}.target_type = {p.Add(type)}");
+        return r.Url is null ? $"({local})" : $"(({local}) OR {i}.url = {p.Add(r.Url)})";
+    }
+
+    private string CompositeMatch(Indexing.SearchParameterInfo parameter, string i, CompositeValue cv)
+    {
+        var first = (TokenValue)cv.Parts[0];
+        var conditions = new List<string> { TokenSql.Match(p, i, first, "system1", "code1") };
+        var second = cv.Parts[1];
+        conditions.Add(second switch
+        {
+            TokenValue t => TokenSql.Match(p, i, t, "system2", "code2"),
+            NumberValue n => CompositeNumber(i, n),
+            DateValue d => RangeSql.CompareDate($"{i}.low2", $"{i}.high2", d.Prefix, p.Add((double)d.Range.Low), p.Add((double)d.Range.High)),
+            StringValue s => $"({i}.text2 >= {p.Add(Indexing.VietnameseText.Fold(s.Text))} AND {i}.text2 < {p.Add(Indexing.VietnameseText.Fold(s.Text) + '\uffff')})",
+            ReferenceValue r => $"{i}.code2 = {p.Add(r.Id ?? r.Url)}",
+            _ => throw new InvalidOperationException($"Composite {parameter.Name} has an unsupported second part."),
+        });
+        return "(" + string.Join(" AND ", conditions) + ")";
+    }
+
+    private string CompositeNumber(string i, NumberValue n)
+    {
+        var (from, to) = Approximate(n);
+        var parts = new List<string> { RangeSql.Compare($"{i}.low2", $"{i}.high2", n.Prefix, p.Add(from), p.Add(to), p.Add(n.Value)) };
+        if (n.Code is not null) parts.Add($"{i}.code2 = {p.Add(n.Code)}");
+        if (n.System is not null) parts.Add($"{i}.system2 = {p.Add(n.System)}");
+        return "(" + string.Join(" AND ", parts) + ")";
+    }
+
+    private string MissingPredicate(MissingCriterion m, string alias, string type)
+    {
+        if (m.Parameter.IsColumn) return m.Missing ? "1=0" : "1=1";
+        var i = p.Alias("i");
+        return $"{alias}.rkey {(m.Missing ? "NOT IN" : "IN")} (SELECT {i}.rkey FROM {IndexTables.For(m.Parameter.Type)} {i} " +
+               $"WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(m.Parameter.Name)})";
+    }
+
+    private string ChainPredicate(ChainCriterion chain, string alias, string type)
+    {
+        var i = p.Alias("i");
+        var t = p.Alias("t");
+        var inner = Predicate(chain.Inner, t, chain.TargetType);
+        return $"{alias}.rkey IN (SELECT {i}.rkey FROM ix_reference {i} JOIN resource {t} ON {t}.type = {i}.target_type AND {t}.id = {i}.target_id " +
+               $"WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(chain.Reference.Name)} AND {i}.target_type = {p.Add(chain.TargetType)} " +
+               $"AND {t}.deleted = 0 AND {inner})";
+    }
+
+    private string HasPredicate(HasCriterion has, string alias, string type)
+    {
+        var i = p.Alias("i");
+        var s = p.Alias("s");
+        var inner = Predicate(has.Inner, s, has.SourceType);
+        return $"{alias}.id IN (SELECT {i}.target_id FROM ix_reference {i} JOIN resource {s} ON {s}.rkey = {i}.rkey " +
+               $"WHERE {i}.type = {p.Add(has.SourceType)} AND {i}.param = {p.Add(has.SourceReference.Name)} " +
+               $"AND {i}.target_type = {p.Add(type)} AND {s}.deleted = 0 AND {inner})";
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Json;
+using Telehealth.Fhir.Search;
+
+namespace Telehealth.Fhir.Storage.Sql;
+
+/// <summary>One page of matches: their keys, in order, with the sort values the next page starts from.</summary>
+public sealed record PageRow(long Key, IReadOnlyList<JsonElement> SortValues);
+
+public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long Snapshot);
+
+/// <summary>Runs a parsed search against the resource and index tables.</summary>
+public sealed class SearchSql(TimeProvider clock)
+{
+    public async Task<PageResult> PageAsync(RecordSession session, SearchRequest request, CancellationToken ct)
+    {
+        var snapshot = request.Cursor?.Snapshot ?? await MaxKeyAsync(session, ct);
+        var p = new SqlParameters();
+        var filter = Filter(p, request, "r", snapshot);
+        var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", request.ResourceType)).ToList();
+        var backward = request.Cursor?.Backward ?? false;
+        var limit = request.Count + 1;
+
+        var sql = new StringBuilder();
+        string keyColumn;
+        var sortNames = sort.Select((_, n) => "s" + n).ToList();
+        if (sort.Count == 0)
+        {
+            keyColumn = "r.rkey";
+            sql.Append($"SELECT r.rkey FROM resource r WHERE {filter}");
+        }
+        else
+        {
+            keyColumn = "q.rkey";
+            var columns = string.Join(", ", sort.Select((s, n) => $"{s.Expression} AS s{n}"));
+            sql.Append($"SELECT q.rkey, {string.Join(", ", sortNames.Select(n => "q." + n))} FROM (SELECT r.rkey AS rkey, {columns} FROM resource r WHERE {filter}) q WHERE 1=1");
+        }
+        var qualified = sortNames.Select(n => "q." + n).ToList();
+        if (request.Cursor is { } cursor)
+            sql.Append(" AND ").Append(Keyset(p, sort, qualified, keyColumn, cursor));
+        var order = sort.Select((s, n) => $"{qualified[n]} {(s.Descending ^ backward ? "DESC" : "ASC")}")
+            .Append($"{keyColumn} {(backward ? "DESC" : "ASC")}");
+        sql.Append(" ORDER BY ").Append(string.Join(", ", order)).Append(" LIMIT ").Append(limit);
+
+        var rows = new List<PageRow>();
+        await using (var cmd = session.Command(sql.ToString(), [.. p.Values]))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var values = sort.Select((s, n) => JsonSerializer.SerializeToElement(s.Read(reader, n + 1))).ToList();
+                rows.Add(new PageRow(reader.GetInt64(0), values));
+            }
+        }
+        var hasMore = rows.Count > request.Count;
+        if (hasMore) rows.RemoveAt(rows.Count - 1);
+        if (backward) rows.Reverse();
+        return new PageResult(rows, hasMore, snapshot);
+    }
+
+    public async Task<long> CountAsync(RecordSession session, SearchRequest request, long snapshot, CancellationToken ct)
+    {
+        var p = new SqlParameters();
+        var filter = Filter(p, request, "r", snapshot);
+        await using var cmd = session.Command($"SELECT COUNT(*) FROM resource r WHERE {filter}", [.. p.Values]);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
+    }
+
+    /// <summary>Keys of matches, for conditional create, update and delete (which look at at most a few).</summary>
+    public async Task<List<long>> MatchKeysAsync(RecordSession session, string type, IReadOnlyList<Criterion> criteria, int limit, CancellationToken ct)
+    {
+        var p = new SqlParameters();
+        var request = new SearchRequest(type, criteria, [], limit, TotalMode.None, SummaryMode.None, null, [], [], null, []);
+        var filter = Filter(p, request, "r", long.MaxValue);
+        var keys = new List<long>();
+        await using var cmd = session.Command($"SELECT r.rkey FROM resource r WHERE {filter} LIMIT {limit}", [.. p.Values]);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct)) keys.Add(reader.GetInt64(0));
+        return keys;
+    }
+
+    private string Filter(SqlParameters p, SearchRequest request, string alias, long snapshot)
+    {
+        var criteria = new CriterionSql(p, clock);
+        var parts = new List<string>
+        {
+            $"{alias}.type = {p.Add(request.ResourceType)}",
+            $"{alias}.deleted = 0",
+        };
+        if (snapshot != long.MaxValue) parts.Add($"{alias}.rkey <= {p.Add(snapshot)}");
+        parts.AddRange(request.Criteria.Select(c => criteria.Predicate(c, alias, request.ResourceType)));
+        return string.Join(" AND ", parts);
+    }
+
+    /// <summary>(s0, s1, ..., key) strictly after (or, going back, before) the cursor's row, each key in its own direction.</summary>
+    private static string Keyset(SqlParameters p, List<SortColumn> sort, List<string> names, string keyColumn, PageCursor cursor)
+    {
+        if (cursor.SortValues.Count != sort.Count)
+            throw Model.FhirException.BadRequest("The page link does not belong to this search; start the search again.");
+        var values = sort.Select((s, n) => p.Add(s.FromJson(cursor.SortValues[n]))).ToList();
+        var key = p.Add(cursor.Key);
+        var alternatives = new List<string>();
+        for (var j = 0; j <= sort.Count; j++)
+        {
+            var equal = Enumerable.Range(0, j).Select(n => $"{names[n]} = {values[n]}");
+            string step;
+            if (j < sort.Count)
+                step = $"{names[j]} {(sort[j].Descending ^ cursor.Backward ? "<" : ">")} {values[j]}";
+            else
+                step = $"{keyColumn} {(cursor.Backward ? "<" : ">")} {key}";
+            alternatives.Add("(" + string.Join(" AND ", equal.Append(step)) + ")");
+        }
+        return "(" + string.Join(" OR ", alternatives) + ")";
+    }
+
+    private static async Task<long> MaxKeyAsync(RecordSession session, CancellationToken ct)
+    {
+        await using var cmd = session.Command("SELECT COALESCE(MAX(rkey), 0) FROM resource");
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
+    }
+}

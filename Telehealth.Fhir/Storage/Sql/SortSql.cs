@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Search;
+
+namespace Telehealth.Fhir.Storage.Sql;
+
+internal enum SqlKind { Text, Integer, Real }
+
+/// <summary>A sort key as a SQL expression; missing values sort first ascending and last descending.</summary>
+internal sealed record SortColumn(string Expression, SqlKind Kind, bool Descending)
+{
+    public object Read(System.Data.Common.DbDataReader reader, int ordinal) => Kind switch
+    {
+        SqlKind.Text => reader.GetString(ordinal),
+        SqlKind.Integer => reader.GetInt64(ordinal),
+        _ => reader.GetDouble(ordinal),
+    };
+
+    public object FromJson(JsonElement e) => Kind switch
+    {
+        SqlKind.Text => e.GetString() ?? "",
+        SqlKind.Integer => e.GetInt64(),
+        _ => e.GetDouble(),
+    };
+}
+
+internal static class SortSql
+{
+    public static SortColumn Column(SqlParameters p, SortKey key, string alias, string type)
+    {
+        var desc = key.Direction == SortDirection.Descending;
+        var name = key.Parameter.Name;
+        if (name == "_id") return new SortColumn($"{alias}.id", SqlKind.Text, desc);
+        if (name == "_lastUpdated") return new SortColumn($"{alias}.last_updated", SqlKind.Integer, desc);
+        var agg = desc ? "MAX" : "MIN";
+        var (column, kind) = key.Parameter.Type switch
+        {
+            SearchParamType.String => ("folded", SqlKind.Text),
+            SearchParamType.Token => ("code", SqlKind.Text),
+            SearchParamType.Date => (desc ? "high" : "low", SqlKind.Integer),
+            SearchParamType.Number or SearchParamType.Quantity => (desc ? "high" : "low", SqlKind.Real),
+            SearchParamType.Reference => ("target_id", SqlKind.Text),
+            SearchParamType.Uri => ("uri", SqlKind.Text),
+            _ => throw new ArgumentOutOfRangeException(nameof(key)),
+        };
+        var i = p.Alias("o");
+        var missing = kind switch { SqlKind.Text => "''", SqlKind.Integer => (long.MinValue + 1).ToString(), _ => "-1e300" };
+        var sub = $"(SELECT {agg}({i}.{column}) FROM {IndexTables.For(key.Parameter.Type)} {i} " +
+                  $"WHERE {i}.rkey = {alias}.rkey AND {i}.param = {p.Add(name)})";
+        return new SortColumn($"COALESCE({sub}, {missing})", kind, desc);
+    }
+}
