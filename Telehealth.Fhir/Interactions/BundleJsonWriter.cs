@@ -18,7 +18,8 @@ public sealed class BundleJsonWriter : IDisposable
     public BundleJsonWriter(string type, DateTimeOffset now, long? total, IEnumerable<(string Relation, string Url)> links,
         Func<SerializationFilter>? filter = null)
     {
-        writer = new Utf8JsonWriter(buffer);
+        // Vietnamese text and "+hh:mm" offsets are written as they are, not as \u escapes.
+        writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         this.filterFactory = filter;
         writer.WriteStartObject();
         writer.WriteString("resourceType", "Bundle");

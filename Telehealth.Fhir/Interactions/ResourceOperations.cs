@@ -80,7 +80,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
     {
         var current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct);
         if (current is null || current.Deleted) return current;
-        return await ResourceWriter.DeleteAsync(session, current, clock.GetUtcNow(), ct)
+        return await ResourceWriter.DeleteAsync(session, current, Now(), ct)
                ?? throw FhirException.Conflict($"{type}/{id} changed while it was being deleted; try again.");
     }
 
@@ -97,7 +97,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
     /// <summary>Stores a changed resource; an identical body leaves the version as it is.</summary>
     public async Task<WriteResult> ReplaceAsync(RecordSession session, StoredResource current, Resource resource, bool versionChecked, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Now();
         var json = Stamp(resource, current.Version + 1, now);
         var updated = await ResourceWriter.UpdateAsync(session, current, now, json, indexer.Index(resource), ct);
         if (updated is null)
@@ -118,9 +118,16 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
 
     private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = Now();
         var json = Stamp(resource, 1, now);
         return await ResourceWriter.InsertAsync(session, resource.TypeName, resource.Id!, now, json, indexer.Index(resource), ct);
+    }
+
+    /// <summary>Now, to the millisecond: the precision FHIR clients and both stores round-trip exactly.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = clock.GetUtcNow();
+        return new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
     }
 
     private static string Stamp(Resource resource, int version, DateTimeOffset now)

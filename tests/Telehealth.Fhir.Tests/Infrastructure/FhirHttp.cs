@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace Telehealth.Fhir.Tests.Infrastructure;
+
+/// <summary>Small helpers for talking FHIR JSON over HTTP in tests.</summary>
+public static class FhirHttp
+{
+    public static readonly JsonSerializerOptions Json = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
+
+    public static StringContent Content(Resource resource) => Content(JsonSerializer.Serialize(resource, resource.GetType(), Json));
+
+    public static StringContent Content(string json, string mediaType = "application/fhir+json") =>
+        new(json, Encoding.UTF8, mediaType);
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response) where T : Resource
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        var resource = JsonSerializer.Deserialize<Resource>(body, Json)
+                       ?? throw new InvalidOperationException($"Empty body with status {(int)response.StatusCode}");
+        return resource as T ?? throw new InvalidOperationException($"Expected {typeof(T).Name}, got {resource.TypeName}: {body}");
+    }
+
+    public static async Task<T> CreateAsync<T>(this HttpClient client, T resource) where T : Resource
+    {
+        var response = await client.PostAsync(resource.TypeName, Content(resource));
+        await ExpectAsync(response, HttpStatusCode.Created);
+        return await ReadAsync<T>(response);
+    }
+
+    public static async Task<T> PutAsync<T>(this HttpClient client, T resource) where T : Resource
+    {
+        var response = await client.PutAsync($"{resource.TypeName}/{resource.Id}", Content(resource));
+        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Created))
+            throw new InvalidOperationException($"PUT failed {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return await ReadAsync<T>(response);
+    }
+
+    public static async Task<Bundle> SearchAsync(this HttpClient client, string query)
+    {
+        var response = await client.GetAsync(query);
+        await ExpectAsync(response, HttpStatusCode.OK);
+        return await ReadAsync<Bundle>(response);
+    }
+
+    /// <summary>Ids of the matches of a search, in order (includes left out).</summary>
+    public static async Task<List<string>> IdsAsync(this HttpClient client, string query)
+    {
+        var bundle = await client.SearchAsync(query);
+        return bundle.Entry.Where(e => e.Search?.Mode != Bundle.SearchEntryMode.Include).Select(e => e.Resource.Id).ToList();
+    }
+
+    public static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        if (response.StatusCode != status)
+            throw new Xunit.Sdk.XunitException(
+                $"Expected {(int)status} but got {(int)response.StatusCode} for {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>Reads an OperationOutcome and returns all its diagnostics joined, for asserting on the message.</summary>
+    public static async Task<string> OutcomeTextAsync(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        var node = JsonNode.Parse(body)!;
+        Assert.Equal("OperationOutcome", node["resourceType"]?.GetValue<string>());
+        return string.Join(" | ", node["issue"]!.AsArray().Select(i => i?["diagnostics"]?.GetValue<string>()));
+    }
+
+    public static HttpRequestMessage Request(HttpMethod method, string url, HttpContent? content = null, params (string, string)[] headers)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        foreach (var (name, value) in headers)
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+                request.Content!.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    public static MediaTypeHeaderValue JsonPatchType => new("application/json-patch+json");
+}

@@ -1,0 +1,48 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Telehealth.Fhir.Tests.Infrastructure;
+
+/// <summary>
+/// The record service running in-process on real Kestrel, on a free loopback port, against a real database.
+/// Tests talk to it over HTTP through <see cref="Client"/>, whose base address is <c>http://127.0.0.1:port/fhir/</c>.
+/// </summary>
+public sealed class RecordServiceHost : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    public RecordServiceHost(IReadOnlyDictionary<string, string?> settings)
+    {
+        this.settings = settings;
+        UseKestrel(0);
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        BaseUrl = address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/') + "/fhir";
+        Client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+    }
+
+    public string BaseUrl { get; }
+
+    public HttpClient Client { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Client.Dispose();
+        base.Dispose(disposing);
+    }
+}
