@@ -18,7 +18,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CACHE="$ROOT/.test-tmp"            # git-ignored
-RESULTS="$CACHE/results"
+# One folder per run, so two runs at once (or an old run's files) never mix their counts.
+RESULTS="$CACHE/results/run-$(date +%Y%m%d-%H%M%S)-$$"
 
 # Pinned: `npm view hl7.fhir.r4.examples versions` lists 4.0.1 only (the R4 release).
 FHIR_EXAMPLES_PACKAGE="hl7.fhir.r4.examples"
