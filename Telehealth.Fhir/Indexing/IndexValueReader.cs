@@ -1,3 +1,4 @@
+using System.Reflection;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Utility;
 
@@ -56,14 +57,22 @@ internal static class IndexValueReader
                 yield return (null, bv ? "true" : "false", null);
                 break;
             case Code c when c.Value is not null:
-                yield return (null, c.Value, null);
+                // Enumerated codes (Code<T>, a subclass of Code) carry their code system, so gender=system|male works.
+                yield return (EnumSystem(c), c.Value, null);
                 break;
             case PrimitiveType { JsonValue: { } v } p when p is not FhirBoolean:
-                // Enumerated codes (Code<T>) carry their value set's system in the SDK; plain strings and ids do not.
-                var system = p.GetType().GetProperty("Value")?.GetValue(p) is Enum e ? e.GetSystem() : null;
-                yield return (system, v.ToString(), null);
+                yield return (null, v.ToString(), null);
                 break;
         }
+    }
+
+    private static string? EnumSystem(Code code)
+    {
+        var type = code.GetType();
+        if (!type.IsGenericType) return null;
+        // Code<T> hides Code.Value with its own typed Value, so look it up on the generic type only.
+        var typed = type.GetProperty("Value", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly);
+        return typed?.GetValue(code) is Enum e ? e.GetSystem() : null;
     }
 
     public static FhirDateRange? Date(Base value)
@@ -113,6 +122,9 @@ internal static class IndexValueReader
         {
             case Quantity q when q.Value is { } v:
                 yield return new NumberIndex(param, q.System, q.Code ?? q.Unit, v, v);
+                // "120||mmHg" should find a value coded "mm[Hg]" whose human unit reads "mmHg": the unit, without a system.
+                if (q.Code is not null && !string.IsNullOrEmpty(q.Unit) && q.Unit != q.Code)
+                    yield return new NumberIndex(param, null, q.Unit, v, v);
                 break;
             case Money m when m.Value is { } mv:
                 yield return new NumberIndex(param, "urn:iso:std:iso:4217", m.Currency?.GetLiteral(), mv, mv);

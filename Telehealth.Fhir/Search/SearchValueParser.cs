@@ -16,14 +16,14 @@ public static class SearchValueParser
 
     public static SearchValue Parse(SearchParameterInfo p, string raw, string? modifier) => p.Type switch
     {
-        SearchParamType.String => new StringValue(raw),
+        SearchParamType.String => new StringValue(Unescape(raw)),
         SearchParamType.Token => Token(raw),
         SearchParamType.Date => Date(p.Name, raw),
         SearchParamType.Number => Number(p.Name, raw, quantity: false),
         SearchParamType.Quantity => Number(p.Name, raw, quantity: true),
         SearchParamType.Reference when modifier == "identifier" => Token(raw),
         SearchParamType.Reference => Reference(raw, modifier),
-        SearchParamType.Uri => new UriValue(raw),
+        SearchParamType.Uri => new UriValue(Unescape(raw)),
         SearchParamType.Composite => Composite(p, raw),
         _ => throw FhirException.BadRequest($"Parameter '{p.Name}' of type {p.Type} cannot be searched."),
     };
@@ -86,7 +86,7 @@ public static class SearchValueParser
 
     private static CompositeValue Composite(SearchParameterInfo p, string raw)
     {
-        var pieces = raw.Split('$');
+        var pieces = SplitUnescaped(raw, '$');
         if (pieces.Length != p.Components.Count || pieces.Length < 2)
             throw FhirException.BadRequest($"Parameter '{p.Name}' takes {p.Components.Count} parts joined by '$'; '{raw}' has {pieces.Length}.");
         var parts = new List<SearchValue>();
@@ -98,7 +98,7 @@ public static class SearchValueParser
                 SearchParamType.Quantity => Number(p.Name, pieces[i], quantity: true),
                 SearchParamType.Number => Number(p.Name, pieces[i], quantity: false),
                 SearchParamType.Date => Date(p.Name, pieces[i]),
-                SearchParamType.String => new StringValue(pieces[i]),
+                SearchParamType.String => new StringValue(Unescape(pieces[i])),
                 SearchParamType.Reference => Reference(pieces[i], null),
                 _ => throw FhirException.BadRequest($"Parameter '{p.Name}' has a component that cannot be searched."),
             });
@@ -123,6 +123,21 @@ public static class SearchValueParser
         return half;
     }
 
+    private static string[] SplitUnescaped(string s, char separator)
+    {
+        var pieces = new List<string>();
+        var start = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\') { i++; continue; }
+            if (s[i] != separator) continue;
+            pieces.Add(s[start..i]);
+            start = i + 1;
+        }
+        pieces.Add(s[start..]);
+        return [.. pieces];
+    }
+
     private static int IndexOfUnescaped(string s, char c)
     {
         for (var i = 0; i < s.Length; i++)
@@ -133,5 +148,16 @@ public static class SearchValueParser
         return -1;
     }
 
-    public static string Unescape(string s) => s.Contains('\\') ? s.Replace("\\|", "|").Replace("\\,", ",").Replace("\\$", "$").Replace("\\\\", "\\") : s;
+    /// <summary>Removes FHIR's escapes (\, \| \$ \\) in one pass, so an escaped backslash before '|' stays a backslash.</summary>
+    public static string Unescape(string s)
+    {
+        if (!s.Contains('\\')) return s;
+        var sb = new System.Text.StringBuilder(s.Length);
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] == '\\' && i + 1 < s.Length) i++;
+            sb.Append(s[i]);
+        }
+        return sb.ToString();
+    }
 }
