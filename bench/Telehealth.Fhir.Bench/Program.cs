@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Telehealth.Fhir.Bench;
+
+// Usage: Telehealth.Fhir.Bench --fhir http://127.0.0.1:5082/fhir --pg "Host=...;Database=..." [--patients 10000,100000]
+//        [--clients 8] [--seconds 20] [--bundle 10] [--out results.md]
+// Loads generated patients in transaction bundles up to each size in --patients (10 resources per patient), then
+// measures single creates, reads by id (and the same reads from a bare endpoint on the same database) and
+// indexed searches, each from --clients concurrent clients for --seconds.
+var options = Options.Parse(args);
+var json = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
+{
+    BaseAddress = new Uri(options.Fhir.TrimEnd('/') + "/"),
+    Timeout = TimeSpan.FromMinutes(5),
+};
+var (bare, bareUrl) = await BareEndpoint.StartAsync(options.Postgres);
+using var bareHttp = new HttpClient { BaseAddress = new Uri(bareUrl.TrimEnd('/') + "/bare/") };
+var report = new StringBuilder();
+void Say(string line) { Console.WriteLine(line); report.AppendLine(line); }
+
+Say($"# Record service benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {options.Clients} clients, {options.Seconds} s per measurement, {Environment.ProcessorCount} cores");
+long loaded = 0;
+foreach (var target in options.Patients)
+{
+    var load = await LoadAsync(loaded, target);
+    loaded = target;
+    var resources = loaded * DataGenerator.ResourcesPerPatient;
+    Say("");
+    Say($"## {resources:N0} resources ({loaded:N0} patients × {DataGenerator.ResourcesPerPatient})");
+    Say("");
+    Say("| measurement | requests | errors | per second | p50 ms | p95 ms | p99 ms |");
+    Say("|---|---:|---:|---:|---:|---:|---:|");
+    Say($"| transaction bundles of {options.Bundle * DataGenerator.ResourcesPerPatient} resources (load phase) | {load.Count:N0} | {load.Errors} | {load.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s | {load.P50:F1} | {load.P95:F1} | {load.P99:F1} |");
+    var duration = TimeSpan.FromSeconds(options.Seconds);
+    var results = new List<Measurement>
+    {
+        await LoadDriver.RunAsync("read by id (record service)", options.Clients, duration, (c, i) => ReadAsync(http, Pick(c, i))),
+        await LoadDriver.RunAsync("read by id (bare endpoint, same database)", options.Clients, duration, (c, i) => ReadAsync(bareHttp, Pick(c, i))),
+        await LoadDriver.RunAsync("search token: Patient?identifier=cccd|…", options.Clients, duration, (c, i) =>
+            SearchAsync($"Patient?identifier=https://telehealth.vn/fhir/sid/cccd|{DataGenerator.CitizenId(PatientOf(c, i))}&_count=20")),
+        await LoadDriver.RunAsync("search reference: Observation?subject=Patient/…", options.Clients, duration, (c, i) =>
+            SearchAsync($"Observation?subject=Patient/{DataGenerator.PatientId(PatientOf(c, i))}&_count=20")),
+        await LoadDriver.RunAsync("search string prefix: Patient?name=<family given>", options.Clients, duration, async (c, i) =>
+            await SearchAsync($"Patient?name={Uri.EscapeDataString(NamePrefix(PatientOf(c, i)))}&_count=20")),
+        await LoadDriver.RunAsync("search date range: Observation?date=ge…&date=lt… (one day)", options.Clients, duration, (c, i) =>
+        {
+            var day = DataGenerator.ObservationDate(PatientOf(c, i), 0).Date;
+            return SearchAsync($"Observation?date=ge{day:yyyy-MM-dd}&date=lt{day.AddDays(1):yyyy-MM-dd}&_count=20");
+        }),
+        await LoadDriver.RunAsync("single create: POST Observation", options.Clients, duration, (c, i) => CreateAsync(PatientOf(c, i))),
+    };
+    foreach (var m in results)
+        Say($"| {m.Name} | {m.Count:N0} | {m.Errors} | {m.PerSecond:N0} | {m.P50:F1} | {m.P95:F1} | {m.P99:F1} |");
+    Say("");
+    Say($"Reads by id: record service at {results[0].PerSecond / results[1].PerSecond:P0} of the bare endpoint's throughput (same run, same ids).");
+}
+await bare.StopAsync();
+if (options.Out is not null) await File.AppendAllTextAsync(options.Out, report.ToString());
+return;
+
+long PatientOf(int client, long i) => (long)((client * 7_919L + i * 104_729L) % loaded);
+
+(string Type, string Id) Pick(int client, long i)
+{
+    var n = PatientOf(client, i);
+    return i % 2 == 0 ? ("Patient", DataGenerator.PatientId(n)) : ("Observation", DataGenerator.ObservationId(n, (int)(i % 6)));
+}
+
+string NamePrefix(long n)
+{
+    var patient = (Patient)DataGenerator.ForPatient(n).First();
+    return patient.Name[0].Text!;
+}
+
+async Task<bool> ReadAsync(HttpClient client, (string Type, string Id) target)
+{
+    using var response = await client.GetAsync($"{target.Type}/{target.Id}");
+    await response.Content.ReadAsByteArrayAsync();
+    return response.StatusCode == HttpStatusCode.OK;
+}
+
+async Task<bool> SearchAsync(string query)
+{
+    using var response = await http.GetAsync(query);
+    var body = await response.Content.ReadAsStringAsync();
+    return response.StatusCode == HttpStatusCode.OK && body.Contains("\"entry\"", StringComparison.Ordinal);
+}
+
+async Task<bool> CreateAsync(long patient)
+{
+    var observation = new Observation
+    {
+        Status = ObservationStatus.Final,
+        Code = new CodeableConcept("http://loinc.org", "8867-4", "Nhịp tim / Heart rate"),
+        Subject = new ResourceReference($"Patient/{DataGenerator.PatientId(patient)}"),
+        Effective = new FhirDateTime(DateTimeOffset.UtcNow),
+        Value = new Quantity(72, "/min", "http://unitsofmeasure.org"),
+    };
+    using var content = new StringContent(JsonSerializer.Serialize(observation, json), Encoding.UTF8, "application/fhir+json");
+    using var response = await http.PostAsync("Observation", content);
+    return response.StatusCode == HttpStatusCode.Created;
+}
+
+async Task<Measurement> LoadAsync(long from, long to)
+{
+    Console.Error.WriteLine($"loading patients {from:N0} to {to:N0} ...");
+    var next = from;
+    var latencies = new List<double>();
+    var errors = 0;
+    var clock = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async _ =>
+    {
+        while (true)
+        {
+            var first = Interlocked.Add(ref next, options.Bundle) - options.Bundle;
+            if (first >= to) return;
+            var count = (int)Math.Min(options.Bundle, to - first);
+            var body = JsonSerializer.Serialize(DataGenerator.Bundle(first, count), json);
+            var start = Stopwatch.GetTimestamp();
+            using var response = await http.PostAsync("", new StringContent(body, Encoding.UTF8, "application/fhir+json"));
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                Interlocked.Increment(ref errors);
+                Console.Error.WriteLine($"bundle at {first}: {(int)response.StatusCode} {(await response.Content.ReadAsStringAsync())[..Math.Min(300, (int)response.Content.Headers.ContentLength.GetValueOrDefault(300))]}");
+            }
+            lock (latencies)
+            {
+                latencies.Add(elapsed);
+                if (latencies.Count % 500 == 0)
+                    Console.Error.WriteLine($"  {first + count:N0} patients, {(first + count - from) * DataGenerator.ResourcesPerPatient / clock.Elapsed.TotalSeconds:N0} resources/s");
+            }
+        }
+    }));
+    var sorted = latencies.Order().ToArray();
+    double P(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    return new Measurement("load", sorted.Length, errors, clock.Elapsed.TotalSeconds, P(0.5), P(0.95), P(0.99));
+}
+
+internal sealed record Options(string Fhir, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out)
+{
+    public static Options Parse(string[] args)
+    {
+        string Get(string name, string? fallback = null)
+        {
+            var i = Array.IndexOf(args, name);
+            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"{name} is required");
+        }
+        return new Options(Get("--fhir"), Get("--pg"),
+            Get("--patients", "10000,100000").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            int.Parse(Get("--clients", "8")), int.Parse(Get("--seconds", "20")), int.Parse(Get("--bundle", "10")),
+            args.Contains("--out") ? Get("--out") : null);
+    }
+}
