@@ -28,23 +28,23 @@ public sealed class BundleEntryRequest
 
     public static BundleEntryRequest From(int index, Bundle.EntryComponent entry)
     {
-        var request = entry.Request ?? throw FhirException.BadRequest($"Entry {index} has no request (method and url).");
+        var request = entry.Request ?? throw FhirException.BadRequest("The entry has no request (method and url).");
         var method = request.Method?.ToString().ToUpperInvariant()
-                     ?? throw FhirException.BadRequest($"Entry {index} has no request.method.");
-        var url = request.Url ?? throw FhirException.BadRequest($"Entry {index} has no request.url.");
+                     ?? throw FhirException.BadRequest("The entry has no request.method.");
+        var url = request.Url ?? throw FhirException.BadRequest("The entry has no request.url.");
         var queryStart = url.IndexOf('?');
         var path = (queryStart < 0 ? url : url[..queryStart]).Trim('/');
         var query = queryStart < 0 ? null : url[(queryStart + 1)..];
         var segments = path.Split('/');
         var type = segments[0];
         if (!ModelInfo.IsKnownResource(type))
-            throw FhirException.NotFound($"Entry {index}: '{type}' in request.url '{url}' is not a FHIR R4 resource type.");
+            throw FhirException.NotFound($"'{type}' in request.url '{url}' is not a FHIR R4 resource type.");
         string? id = segments.Length >= 2 ? segments[1] : null;
         string? version = segments.Length == 4 && segments[2] == "_history" ? segments[3] : null;
         if (method is "POST" or "PUT" && entry.Resource is null)
-            throw FhirException.BadRequest($"Entry {index} ({method} {url}) has no resource.");
+            throw FhirException.BadRequest($"{method} {url} has no resource.");
         if (entry.Resource is { } r && method is "POST" or "PUT" && r.TypeName != type)
-            throw FhirException.BadRequest($"Entry {index}: the resource is a {r.TypeName}, but request.url names {type}.");
+            throw FhirException.BadRequest($"The resource is a {r.TypeName}, but request.url '{url}' names {type}.");
         return new BundleEntryRequest
         {
             Index = index, FullUrl = entry.FullUrl, Method = method, Url = url, Type = type, Id = id, VersionId = version,

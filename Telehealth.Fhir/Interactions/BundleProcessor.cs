@@ -1,6 +1,5 @@
 using Hl7.Fhir.Model;
 using Telehealth.Fhir.Model;
-using Telehealth.Fhir.Search;
 using Telehealth.Fhir.Storage;
 
 namespace Telehealth.Fhir.Interactions;
@@ -15,24 +14,29 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
 
     public async Task<string> TransactionAsync(Bundle bundle, string baseUrl, string? prefer, CancellationToken ct)
     {
-        var entries = Entries(bundle);
+        CheckSize(bundle);
+        var entries = new List<BundleEntryRequest>(bundle.Entry.Count);
+        for (var i = 0; i < bundle.Entry.Count; i++)
+        {
+            try { entries.Add(BundleEntryRequest.From(i, bundle.Entry[i])); }
+            catch (FhirException e) { throw Refused(i, null, e); }
+        }
+        CheckFullUrls(entries);
+
         await using var session = await database.BeginAsync(ct);
-        var ids = await ReferenceResolver.AssignIdsAsync(session, ops, entries, ct);
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            try { await ReferenceResolver.AssignIdAsync(session, ops, entry, ids, ct); }
+            catch (FhirException e) { throw Refused(entry.Index, entry, e); }
+        }
         foreach (var entry in entries) ReferenceResolver.Rewrite(entry.Resource, ids);
 
         var results = new BundleEntryResult[entries.Count];
-        foreach (var index in ProcessingOrder(entries))
+        foreach (var entry in ProcessingOrder(entries))
         {
-            try
-            {
-                results[index] = await executor.ExecuteAsync(session, entries[index], ids, baseUrl, ct);
-            }
-            catch (FhirException e)
-            {
-                throw new FhirException(e.Status, e.Code,
-                    $"The transaction was refused and nothing was stored: entry {index} ({entries[index].Method} {entries[index].Url}) failed: {e.Message}",
-                    e.Details);
-            }
+            try { results[entry.Index] = await executor.ExecuteAsync(session, entry, baseUrl, ct); }
+            catch (FhirException e) { throw Refused(entry.Index, entry, e); }
         }
         await session.CommitAsync(ct);
         return Write("transaction-response", baseUrl, results, prefer);
@@ -40,42 +44,58 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
 
     public async Task<string> BatchAsync(Bundle bundle, string baseUrl, string? prefer, CancellationToken ct)
     {
-        var entries = Entries(bundle);
-        var results = new BundleEntryResult[entries.Count];
-        foreach (var index in ProcessingOrder(entries))
+        CheckSize(bundle);
+        var results = new BundleEntryResult[bundle.Entry.Count];
+        var entries = new List<BundleEntryRequest>(bundle.Entry.Count);
+        for (var i = 0; i < bundle.Entry.Count; i++)
+        {
+            // A batch's entries stand alone: one that cannot be understood fails by itself.
+            try { entries.Add(BundleEntryRequest.From(i, bundle.Entry[i])); }
+            catch (FhirException e) { results[i] = BundleEntryResult.Failed(e); }
+        }
+        CheckFullUrls(entries);
+        foreach (var entry in ProcessingOrder(entries))
         {
             try
             {
                 await using var session = await database.BeginAsync(ct);
-                var ids = await ReferenceResolver.AssignIdsAsync(session, ops, [entries[index]], ct);
-                ReferenceResolver.Rewrite(entries[index].Resource, ids);
-                results[index] = await executor.ExecuteAsync(session, entries[index], ids, baseUrl, ct);
+                var ids = new Dictionary<string, string>(StringComparer.Ordinal);
+                await ReferenceResolver.AssignIdAsync(session, ops, entry, ids, ct);
+                ReferenceResolver.Rewrite(entry.Resource, ids);
+                results[entry.Index] = await executor.ExecuteAsync(session, entry, baseUrl, ct);
                 await session.CommitAsync(ct);
             }
             catch (FhirException e)
             {
-                results[index] = BundleEntryResult.Failed(e);
+                results[entry.Index] = BundleEntryResult.Failed(e);
             }
         }
         return Write("batch-response", baseUrl, results, prefer);
     }
 
-    private static List<BundleEntryRequest> Entries(Bundle bundle)
+    private static FhirException Refused(int index, BundleEntryRequest? entry, FhirException e)
+    {
+        var request = entry is null ? "" : $" ({entry.Method} {entry.Url})";
+        return e.Within($"The transaction was refused and nothing was stored: Bundle.entry[{index}]{request} failed: {e.Message}",
+            $"Bundle.entry[{index}]");
+    }
+
+    private static void CheckSize(Bundle bundle)
     {
         if (bundle.Entry.Count > MaxEntries)
             throw FhirException.BadRequest($"A bundle may hold at most {MaxEntries} entries; this one has {bundle.Entry.Count}.");
-        var list = new List<BundleEntryRequest>(bundle.Entry.Count);
-        for (var i = 0; i < bundle.Entry.Count; i++)
-            list.Add(BundleEntryRequest.From(i, bundle.Entry[i]));
-        var duplicate = list.Where(e => e.FullUrl is not null).GroupBy(e => e.FullUrl).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null)
-            throw FhirException.BadRequest($"fullUrl '{duplicate.Key}' appears in more than one entry.");
-        return list;
     }
 
-    private static IEnumerable<int> ProcessingOrder(List<BundleEntryRequest> entries) =>
+    private static void CheckFullUrls(List<BundleEntryRequest> entries)
+    {
+        var duplicate = entries.Where(e => e.FullUrl is not null).GroupBy(e => e.FullUrl).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw FhirException.BadRequest($"fullUrl '{duplicate.Key}' appears in more than one entry (Bundle.entry[{string.Join("], Bundle.entry[", duplicate.Select(e => e.Index))}]).");
+    }
+
+    private static List<BundleEntryRequest> ProcessingOrder(List<BundleEntryRequest> entries) =>
         entries.OrderBy(e => e.Method switch { "DELETE" => 0, "POST" => 1, "PUT" or "PATCH" => 2, _ => 3 })
-            .ThenBy(e => e.Index).Select(e => e.Index).ToList();
+            .ThenBy(e => e.Index).ToList();
 
     private string Write(string type, string baseUrl, BundleEntryResult[] results, string? prefer)
     {

@@ -6,11 +6,10 @@ using Telehealth.Fhir.Storage;
 namespace Telehealth.Fhir.Interactions;
 
 /// <summary>Runs one bundle entry inside the bundle's session.</summary>
-public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, ResourceReader reader, SearchParser parser,
+public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, SearchParser parser,
     SearchService search, TimeProvider clock)
 {
-    public async Task<BundleEntryResult> ExecuteAsync(RecordSession session, BundleEntryRequest entry, IReadOnlyDictionary<string, string> ids,
-        string baseUrl, CancellationToken ct)
+    public async Task<BundleEntryResult> ExecuteAsync(RecordSession session, BundleEntryRequest entry, string baseUrl, CancellationToken ct)
     {
         switch (entry.Method)
         {
@@ -33,7 +32,7 @@ public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, 
             case "PATCH":
                 return await PatchAsync(session, entry, baseUrl, ct);
             case "GET" or "HEAD":
-                return await GetAsync(entry, baseUrl, ct);
+                return await GetAsync(session, entry, baseUrl, ct);
             default:
                 throw FhirException.BadRequest($"Method {entry.Method} is not supported in a bundle.");
         }
@@ -52,13 +51,16 @@ public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, 
         return Ok("200 OK", result.Resource, baseUrl);
     }
 
-    private async Task<BundleEntryResult> GetAsync(BundleEntryRequest entry, string baseUrl, CancellationToken ct)
+    private async Task<BundleEntryResult> GetAsync(RecordSession session, BundleEntryRequest entry, string baseUrl, CancellationToken ct)
     {
         if (entry.Id is not null)
         {
-            var stored = entry.VersionId is { } v && int.TryParse(v, out var version)
-                ? await reader.ReadVersionAsync(entry.Type, entry.Id, version, ct)
-                : await reader.ReadAsync(entry.Type, entry.Id, ct);
+            // Read through the bundle's session: a transaction's GETs run last and must see its own writes.
+            StoredResource? stored;
+            if (entry.VersionId is null) stored = await ResourceReader.ReadAsync(session, entry.Type, entry.Id, ct);
+            else if (int.TryParse(entry.VersionId, out var version) && version >= 1)
+                stored = await ResourceReader.ReadVersionAsync(session, entry.Type, entry.Id, version, ct);
+            else throw FhirException.BadRequest($"'{entry.VersionId}' in '{entry.Url}' is not a version number.");
             if (stored is null) throw FhirException.NotFound($"{entry.Type}/{entry.Id} does not exist.");
             if (stored.Deleted) throw FhirException.Gone($"{entry.Type}/{entry.Id} was deleted.");
             return Ok("200 OK", stored, baseUrl, location: false);

@@ -10,46 +10,49 @@ namespace Telehealth.Fhir.Interactions;
 /// </summary>
 public static class ReferenceResolver
 {
-    public static async Task<Dictionary<string, string>> AssignIdsAsync(RecordSession session, ResourceOperations ops,
-        IReadOnlyList<BundleEntryRequest> entries, CancellationToken ct)
+    /// <summary>Decides one entry's id (finding a conditional entry's match) and records it under the entry's fullUrl.</summary>
+    public static async Task AssignIdAsync(RecordSession session, ResourceOperations ops, BundleEntryRequest entry,
+        Dictionary<string, string> ids, CancellationToken ct)
     {
-        var ids = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in entries)
+        switch (entry.Method)
         {
-            switch (entry.Method)
-            {
-                case "POST" when entry.IfNoneExist is { Length: > 0 } criteria:
-                    await session.LockAsync($"create:{entry.Type}?{criteria}", ct);
-                    var matches = await ops.MatchAsync(session, entry.Type, criteria, ct);
-                    if (matches.Count > 1)
-                        throw FhirException.PreconditionFailed($"Entry {entry.Index}: ifNoneExist '{criteria}' matches {matches.Count} resources.");
-                    if (matches.Count == 1)
-                    {
-                        entry.ExistingKey = matches[0];
-                        entry.AssignedId = (await ResourceReader.LoadByKeysAsync(session, matches, ct))[0].Id;
-                    }
-                    else entry.AssignedId = Guid.NewGuid().ToString("N");
-                    break;
-                case "POST":
-                    entry.AssignedId = Guid.NewGuid().ToString("N");
-                    break;
-                case "PUT" when entry.Id is null && entry.Query is { Length: > 0 } criteria:
-                    await session.LockAsync($"update:{entry.Type}?{criteria}", ct);
-                    var found = await ops.MatchAsync(session, entry.Type, criteria, ct);
-                    if (found.Count > 1)
-                        throw FhirException.PreconditionFailed($"Entry {entry.Index}: '{entry.Url}' matches {found.Count} resources.");
-                    entry.AssignedId = found.Count == 1
-                        ? (await ResourceReader.LoadByKeysAsync(session, found, ct))[0].Id
-                        : entry.Resource?.Id ?? Guid.NewGuid().ToString("N");
-                    break;
-                case "PUT":
-                    entry.AssignedId = entry.Id;
-                    break;
-            }
-            if (entry.FullUrl is not null && entry.AssignedId is not null)
-                ids[entry.FullUrl] = $"{entry.Type}/{entry.AssignedId}";
+            case "POST" when entry.IfNoneExist is { Length: > 0 } criteria:
+                await session.LockAsync($"create:{entry.Type}?{criteria}", ct);
+                var matches = await ops.MatchAsync(session, entry.Type, criteria, ct);
+                if (matches.Count > 1)
+                    throw FhirException.PreconditionFailed($"ifNoneExist '{criteria}' matches {matches.Count} {entry.Type} resources; make the criteria more selective.");
+                if (matches.Count == 1)
+                {
+                    entry.ExistingKey = matches[0];
+                    entry.AssignedId = (await ResourceReader.LoadByKeysAsync(session, matches, ct))[0].Id;
+                }
+                else entry.AssignedId = Guid.NewGuid().ToString("N");
+                break;
+            case "POST":
+                entry.AssignedId = Guid.NewGuid().ToString("N");
+                break;
+            case "PUT" when entry.Id is null && entry.Query is { Length: > 0 } criteria:
+                await session.LockAsync($"update:{entry.Type}?{criteria}", ct);
+                var found = await ops.MatchAsync(session, entry.Type, criteria, ct);
+                if (found.Count > 1)
+                    throw FhirException.PreconditionFailed($"'{entry.Url}' matches {found.Count} {entry.Type} resources; a conditional update needs at most one.");
+                var bodyId = entry.Resource?.Id;
+                if (found.Count == 1)
+                {
+                    var matchId = (await ResourceReader.LoadByKeysAsync(session, found, ct))[0].Id;
+                    // As for a conditional update over REST: an id in the body must be the match's, or it would be lost.
+                    if (bodyId is not null && bodyId != matchId)
+                        throw FhirException.BadRequest($"The resource's id '{bodyId}' differs from {entry.Type}/{matchId}, which '{entry.Url}' matched.");
+                    entry.AssignedId = matchId;
+                }
+                else entry.AssignedId = bodyId ?? Guid.NewGuid().ToString("N");
+                break;
+            case "PUT":
+                entry.AssignedId = entry.Id;
+                break;
         }
-        return ids;
+        if (entry.FullUrl is not null && entry.AssignedId is not null)
+            ids[entry.FullUrl] = $"{entry.Type}/{entry.AssignedId}";
     }
 
     public static void Rewrite(Resource? resource, IReadOnlyDictionary<string, string> ids)

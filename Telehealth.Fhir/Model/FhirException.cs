@@ -3,12 +3,19 @@ using Hl7.Fhir.Model;
 namespace Telehealth.Fhir.Model;
 
 /// <summary>A failure a client can act on: it becomes an OperationOutcome with this HTTP status.</summary>
-public sealed class FhirException(int status, OperationOutcome.IssueType code, string message, IReadOnlyList<string>? details = null)
+public sealed class FhirException(int status, OperationOutcome.IssueType code, string message, IReadOnlyList<string>? details = null,
+    string? expression = null)
     : Exception(message)
 {
     public int Status { get; } = status;
     public OperationOutcome.IssueType Code { get; } = code;
     public IReadOnlyList<string> Details { get; } = details ?? [];
+
+    /// <summary>Where the problem is, as FHIRPath (e.g. <c>Bundle.entry[2]</c>), so a client can point at it.</summary>
+    public string? Expression { get; } = expression;
+
+    /// <summary>The same failure, told as part of something larger (a bundle entry within its bundle).</summary>
+    public FhirException Within(string message, string expression) => new(Status, Code, message, Details, expression);
 
     public static FhirException BadRequest(string message, IReadOnlyList<string>? details = null) =>
         new(400, OperationOutcome.IssueType.Invalid, message, details);
@@ -27,12 +34,14 @@ public sealed class FhirException(int status, OperationOutcome.IssueType code, s
     public OperationOutcome ToOutcome()
     {
         var outcome = new OperationOutcome();
-        outcome.Issue.Add(new OperationOutcome.IssueComponent
+        var issue = new OperationOutcome.IssueComponent
         {
             Severity = OperationOutcome.IssueSeverity.Error,
             Code = Code,
             Diagnostics = Message,
-        });
+        };
+        if (Expression is not null) issue.Expression = [Expression];
+        outcome.Issue.Add(issue);
         foreach (var detail in Details)
             outcome.Issue.Add(new OperationOutcome.IssueComponent
             {

@@ -24,23 +24,23 @@ public static class JsonPatch
         {
             if (operations[i] is not JsonObject op)
                 throw FhirException.BadRequest($"JSON Patch operation {i} is not an object.");
-            var name = op["op"]?.GetValue<string>() ?? throw FhirException.BadRequest($"JSON Patch operation {i} has no 'op'.");
-            var path = op["path"]?.GetValue<string>() ?? throw FhirException.BadRequest($"JSON Patch operation {i} has no 'path'.");
+            var name = Text(op, "op", i);
+            var path = Text(op, "path", i);
             switch (name)
             {
-                case "add": Add(document, path, Value(op, i)); break;
+                case "add": Add(document, path, Value(op, i), i); break;
                 case "remove": Remove(document, path, i); break;
-                case "replace": Remove(document, path, i); Add(document, path, Value(op, i)); break;
+                case "replace": Remove(document, path, i); Add(document, path, Value(op, i), i); break;
                 case "move":
-                    var from = From(op, i);
+                    var from = Text(op, "from", i);
                     var moved = Get(document, from, i).DeepClone();
                     Remove(document, from, i);
-                    Add(document, path, moved);
+                    Add(document, path, moved, i);
                     break;
-                case "copy": Add(document, path, Get(document, From(op, i), i).DeepClone()); break;
+                case "copy": Add(document, path, Get(document, Text(op, "from", i), i).DeepClone(), i); break;
                 case "test":
-                    if (!JsonNode.DeepEquals(Get(document, path, i), op["value"]))
-                        throw FhirException.Unprocessable($"JSON Patch test at '{path}' failed: the value differs.");
+                    if (!JsonNode.DeepEquals(Get(document, path, i), Value(op, i)))
+                        throw FhirException.Unprocessable($"JSON Patch operation {i}: test at '{path}' failed: the value differs.");
                     break;
                 default: throw FhirException.BadRequest($"JSON Patch operation {i}: '{name}' is not add, remove, replace, move, copy or test.");
             }
@@ -51,20 +51,25 @@ public static class JsonPatch
     private static JsonNode? Value(JsonObject op, int i) =>
         op.ContainsKey("value") ? op["value"]?.DeepClone() : throw FhirException.BadRequest($"JSON Patch operation {i} has no 'value'.");
 
-    private static string From(JsonObject op, int i) =>
-        op["from"]?.GetValue<string>() ?? throw FhirException.BadRequest($"JSON Patch operation {i} has no 'from'.");
+    /// <summary>A member that must be a JSON string: a number or an array there is the client's mistake, not ours.</summary>
+    private static string Text(JsonObject op, string member, int i) =>
+        op[member] is JsonValue value && value.TryGetValue<string>(out var text)
+            ? text
+            : throw FhirException.BadRequest(op.ContainsKey(member)
+                ? $"JSON Patch operation {i}: '{member}' must be a string."
+                : $"JSON Patch operation {i} has no '{member}'.");
 
-    private static string[] Tokens(string pointer)
+    private static string[] Tokens(string pointer, int i)
     {
         if (pointer.Length == 0) return [];
-        if (pointer[0] != '/') throw FhirException.BadRequest($"'{pointer}' is not a JSON Pointer (it must start with '/').");
+        if (pointer[0] != '/') throw FhirException.BadRequest($"JSON Patch operation {i}: '{pointer}' is not a JSON Pointer (it must start with '/').");
         return pointer[1..].Split('/').Select(t => t.Replace("~1", "/").Replace("~0", "~")).ToArray();
     }
 
     private static JsonNode Get(JsonNode document, string pointer, int i)
     {
         var node = document;
-        foreach (var token in Tokens(pointer))
+        foreach (var token in Tokens(pointer, i))
             node = Child(node, token) ?? throw FhirException.Unprocessable($"JSON Patch operation {i}: '{pointer}' does not exist.");
         return node;
     }
@@ -76,26 +81,26 @@ public static class JsonPatch
         _ => null,
     };
 
-    private static void Add(JsonNode document, string pointer, JsonNode? value)
+    private static void Add(JsonNode document, string pointer, JsonNode? value, int i)
     {
-        var tokens = Tokens(pointer);
-        if (tokens.Length == 0) throw FhirException.Unprocessable("JSON Patch cannot replace the whole resource; use PUT.");
-        var parent = Get(document, Parent(tokens), 0);
+        var tokens = Tokens(pointer, i);
+        if (tokens.Length == 0) throw FhirException.Unprocessable($"JSON Patch operation {i}: a patch cannot replace the whole resource; use PUT.");
+        var parent = Parent(document, tokens, pointer, i);
         var last = tokens[^1];
         switch (parent)
         {
             case JsonObject o: o[last] = value; break;
             case JsonArray a when last == "-": a.Add(value); break;
             case JsonArray a when int.TryParse(last, out var index) && index >= 0 && index <= a.Count: a.Insert(index, value); break;
-            default: throw FhirException.Unprocessable($"JSON Patch: cannot add at '{pointer}'.");
+            default: throw FhirException.Unprocessable($"JSON Patch operation {i}: cannot add at '{pointer}' (no such array position or parent).");
         }
     }
 
     private static void Remove(JsonNode document, string pointer, int i)
     {
-        var tokens = Tokens(pointer);
-        if (tokens.Length == 0) throw FhirException.Unprocessable("JSON Patch cannot remove the whole resource; use DELETE.");
-        var parent = Get(document, Parent(tokens), i);
+        var tokens = Tokens(pointer, i);
+        if (tokens.Length == 0) throw FhirException.Unprocessable($"JSON Patch operation {i}: a patch cannot remove the whole resource; use DELETE.");
+        var parent = Parent(document, tokens, pointer, i);
         var last = tokens[^1];
         var removed = parent switch
         {
@@ -112,8 +117,12 @@ public static class JsonPatch
         return true;
     }
 
-    private static string Parent(string[] tokens) =>
-        tokens.Length == 1 ? "" : "/" + string.Join('/', tokens[..^1].Select(Escape));
-
-    private static string Escape(string token) => token.Replace("~", "~0").Replace("/", "~1");
+    /// <summary>The node holding the pointer's last token; a missing one is reported as the whole pointer the client sent.</summary>
+    private static JsonNode Parent(JsonNode document, string[] tokens, string pointer, int i)
+    {
+        var node = document;
+        foreach (var token in tokens[..^1])
+            node = Child(node, token) ?? throw FhirException.Unprocessable($"JSON Patch operation {i}: '{pointer}' does not exist.");
+        return node;
+    }
 }

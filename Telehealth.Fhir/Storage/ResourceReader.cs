@@ -11,31 +11,53 @@ public sealed class ResourceReader(RecordDatabase database)
 
     public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = CurrentSql;
-        RecordSession.AddParameter(cmd, "@t", type);
-        RecordSession.AddParameter(cmd, "@id", id);
+        await using var session = await database.ReadAsync(ct);
+        return await ReadAsync(session, type, id, ct);
+    }
+
+    /// <summary>Reads the current version inside a session, so a transaction sees what it has written itself.</summary>
+    public static async Task<StoredResource?> ReadAsync(RecordSession session, string type, string id, CancellationToken ct)
+    {
+        await using var cmd = session.Command(CurrentSql, ("@t", type), ("@id", id));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct) ? Current(reader, type, id) : null;
     }
 
-    /// <summary>Reads the current row inside a write, locking it on PostgreSQL until the transaction ends.</summary>
+    /// <summary>
+    /// Reads the current version inside a write, locking its row on PostgreSQL until the transaction ends. The row is
+    /// locked on its own, then its JSON read: with the join in the locking query, a writer that waited for the lock
+    /// would have PostgreSQL re-check the join against the old version's row and drop it, so a resource changed
+    /// meanwhile would look absent (a lost delete, a 404 on patch).
+    /// </summary>
     public static async Task<StoredResource?> ReadForUpdateAsync(RecordSession tx, string type, string id, CancellationToken ct)
     {
-        await using var cmd = tx.Command(CurrentSql + tx.Database.ForUpdate.Replace(" FOR UPDATE", " FOR UPDATE OF r"), ("@t", type), ("@id", id));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Current(reader, type, id) : null;
+        long key;
+        int version;
+        DateTimeOffset lastUpdated;
+        bool deleted;
+        await using (var cmd = tx.Command("SELECT rkey, version, last_updated, deleted FROM resource WHERE type = @t AND id = @id" + tx.Database.ForUpdate,
+            ("@t", type), ("@id", id)))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            if (!await reader.ReadAsync(ct)) return null;
+            (key, version, lastUpdated, deleted) = (reader.GetInt64(0), reader.GetInt32(1), Ticks(reader.GetInt64(2)), reader.GetInt32(3) != 0);
+        }
+        await using var json = tx.Command("SELECT json FROM resource_version WHERE rkey = @k AND version = @v", ("@k", key), ("@v", version));
+        var text = await json.ExecuteScalarAsync(ct);
+        return new StoredResource(key, type, id, version, lastUpdated, deleted, text as string);
     }
 
     public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT rkey, version, last_updated, method, json FROM resource_version WHERE type = @t AND id = @id AND version = @v";
-        RecordSession.AddParameter(cmd, "@t", type);
-        RecordSession.AddParameter(cmd, "@id", id);
-        RecordSession.AddParameter(cmd, "@v", version);
+        await using var session = await database.ReadAsync(ct);
+        return await ReadVersionAsync(session, type, id, version, ct);
+    }
+
+    public static async Task<StoredResource?> ReadVersionAsync(RecordSession session, string type, string id, int version, CancellationToken ct)
+    {
+        await using var cmd = session.Command(
+            "SELECT rkey, version, last_updated, method, json FROM resource_version WHERE type = @t AND id = @id AND version = @v",
+            ("@t", type), ("@id", id), ("@v", version));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return new StoredResource(reader.GetInt64(0), type, id, reader.GetInt32(1), Ticks(reader.GetInt64(2)),

@@ -82,3 +82,34 @@ public static class FhirHttp
 
     public static MediaTypeHeaderValue JsonPatchType => new("application/json-patch+json");
 }
+
+/// <summary>What a test reads to show a request changed nothing in the store.</summary>
+public static class StoreState
+{
+    /// <summary>
+    /// The newest entry of the system history ("Type/id/_history/v", or "" when the store is empty): any write,
+    /// of any resource, changes it.
+    /// </summary>
+    public static async Task<string> LatestChangeAsync(this HttpClient client)
+    {
+        var history = await client.SearchAsync("_history?_count=1");
+        if (history.Entry.Count == 0) return "";
+        var entry = history.Entry[0];
+        var version = entry.Resource?.Meta?.VersionId ?? entry.Response?.Etag ?? "?";
+        return $"{entry.FullUrl}/_history/{version} {entry.Request?.Method}";
+    }
+
+    /// <summary>How many resources of the type match the query, counted by the server.</summary>
+    public static async Task<int> CountAsync(this HttpClient client, string type, string query = "")
+    {
+        var bundle = await client.SearchAsync($"{type}?_summary=count{(query.Length > 0 ? "&" + query : "")}");
+        return bundle.Total ?? throw new InvalidOperationException($"{type}?{query}: the count bundle has no total.");
+    }
+
+    /// <summary>The current JSON of a resource as the server returns it, or the status when it cannot be read.</summary>
+    public static async Task<string> RawAsync(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : $"{(int)response.StatusCode}";
+    }
+}

@@ -4,19 +4,26 @@ using Npgsql;
 namespace Telehealth.Fhir.Tests.Infrastructure;
 
 /// <summary>A fresh, empty database for one test class, and the settings that point the service at it.</summary>
-public abstract class TestStore : IAsyncLifetime
+public abstract class TestStore(IReadOnlyDictionary<string, string?>? extraSettings = null) : IAsyncLifetime
 {
     public abstract string Name { get; }
 
     public abstract IReadOnlyDictionary<string, string?> Settings { get; }
 
+    /// <summary>Settings a test class adds on top of the store's own (e.g. a small <c>Fhir:MaxBodyBytes</c>).</summary>
+    public IReadOnlyDictionary<string, string?> ExtraSettings { get; } = extraSettings ?? new Dictionary<string, string?>();
+
+    /// <summary>What a service on this store is started with: the store's settings, then the extra ones.</summary>
+    public IReadOnlyDictionary<string, string?> HostSettings =>
+        Settings.Concat(ExtraSettings).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Last().Value);
+
     private RecordServiceHost? host;
 
     /// <summary>The service on this store, started on first use and shared by the class's tests.</summary>
-    public RecordServiceHost Host => host ??= new RecordServiceHost(Settings);
+    public RecordServiceHost Host => host ??= new RecordServiceHost(HostSettings);
 
     /// <summary>A second, independent service instance on the same database (for multi-instance tests).</summary>
-    public RecordServiceHost StartAnotherInstance() => new(Settings);
+    public RecordServiceHost StartAnotherInstance() => new(HostSettings);
 
     public abstract Task InitializeAsync();
 
@@ -28,8 +35,13 @@ public abstract class TestStore : IAsyncLifetime
 }
 
 /// <summary>A SQLite file in a temporary folder.</summary>
-public sealed class SqliteStore : TestStore
+public class SqliteStore : TestStore
 {
+    public SqliteStore() : this(null) { }
+
+    /// <summary>For a test class that needs extra service settings: subclass with a parameterless constructor.</summary>
+    protected SqliteStore(IReadOnlyDictionary<string, string?>? extraSettings) : base(extraSettings) { }
+
     private readonly string folder = Path.Combine(Path.GetTempPath(), "telehealth-tests", Guid.NewGuid().ToString("N"));
 
     public override string Name => "SQLite";
@@ -58,8 +70,13 @@ public sealed class SqliteStore : TestStore
 }
 
 /// <summary>A new database on the throwaway PostgreSQL server that ./test.sh starts.</summary>
-public sealed class PostgresStore : TestStore
+public class PostgresStore : TestStore
 {
+    public PostgresStore() : this(null) { }
+
+    /// <summary>For a test class that needs extra service settings: subclass with a parameterless constructor.</summary>
+    protected PostgresStore(IReadOnlyDictionary<string, string?>? extraSettings) : base(extraSettings) { }
+
     public const string Variable = "TELEHEALTH_TEST_POSTGRES";
 
     private readonly string database = "fhir_" + Guid.NewGuid().ToString("N");
