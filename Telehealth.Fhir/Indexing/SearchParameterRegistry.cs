@@ -81,11 +81,11 @@ public sealed partial class SearchParameterRegistry
         IReadOnlyList<string> targets, IEnumerable<SearchParamComponent> components, string? url,
         Dictionary<string, SearchParamDefinition> byUrl)
     {
-        var branches = BranchesFor(resource, expression).Select(CompileBranch).ToList();
+        var branches = BranchesFor(resource, FhirTypeNames(expression)).Select(CompileBranch).ToList();
         var compiledComponents = components
             .Select(c => new CompositeComponent(
                 byUrl.TryGetValue(c.Definition, out var def) ? def.Type : SearchParamType.Token,
-                Compiler.Compile(c.Expression)))
+                Compiler.Compile(FhirTypeNames(c.Expression))))
             .ToList();
         return new SearchParameterInfo(resource, name, type, branches, targets, compiledComponents, url);
     }
@@ -116,6 +116,13 @@ public sealed partial class SearchParameterRegistry
         return new ParameterBranch(Compiler.Compile(branch), null);
     }
 
+    /// <summary>
+    /// The SDK writes Observation's code-value-date component as <c>value.as(DateTime)</c>; in FHIRPath that names the
+    /// System type, which a FHIR dateTime element is not, so the expression would find nothing. Use the FHIR names.
+    /// </summary>
+    internal static string FhirTypeNames(string expression) =>
+        SystemPrimitiveCast().Replace(expression, m => m.Groups["op"].Value + char.ToLowerInvariant(m.Groups["type"].Value[0]) + m.Groups["type"].Value[1..]);
+
     private static IEnumerable<string> SplitTopLevelUnion(string expression)
     {
         int depth = 0, start = 0;
@@ -135,6 +142,9 @@ public sealed partial class SearchParameterRegistry
         }
         yield return expression[start..];
     }
+
+    [GeneratedRegex(@"(?<op>\b(?:as|is|ofType)(?:\(\s*|\s+))(?<type>DateTime|Date|Time|String|Boolean|Integer|Decimal)\b")]
+    private static partial Regex SystemPrimitiveCast();
 
     [GeneratedRegex(@"^[A-Za-z]+")]
     private static partial Regex IdentifierHead();

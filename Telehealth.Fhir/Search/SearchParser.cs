@@ -18,7 +18,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
 
     private static readonly HashSet<string> StringModifiers = ["exact", "contains", "missing"];
     private static readonly HashSet<string> TokenModifiers = ["not", "text", "missing"];
-    private static readonly HashSet<string> UriModifiers = ["below", "missing"];
+    private static readonly HashSet<string> UriModifiers = ["below", "above", "missing"];
 
     public SearchRequest Parse(string type, IEnumerable<KeyValuePair<string, StringValues>> query, bool strict)
     {

@@ -52,6 +52,8 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
         (SearchParamType.Quantity, NumberValue n) => QuantityMatch(i, n),
         (SearchParamType.Reference, ReferenceValue r) => ReferenceMatch(i, r, c.Modifier),
         (SearchParamType.Uri, UriValue u) when c.Modifier == "below" => $"({i}.uri >= {p.Add(u.Uri)} AND {i}.uri < {p.Add(u.Uri + '\uffff')})",
+        // :above: the stored uri is a prefix of the searched one (a parent of it in the hierarchy).
+        (SearchParamType.Uri, UriValue u) when c.Modifier == "above" => UriAbove(i, p.Add(u.Uri)),
         (SearchParamType.Uri, UriValue u) => $"{i}.uri = {p.Add(u.Uri)}",
         (SearchParamType.Composite, CompositeValue cv) => CompositeMatch(c.Parameter, i, cv),
         _ => throw new InvalidOperationException($"Value {value} does not fit parameter {c.Parameter.Name}."),
@@ -69,6 +71,9 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
         // Starts-with as a range, so both stores use the index without LIKE's collation rules.
         return $"({i}.folded >= {p.Add(folded)} AND {i}.folded < {p.Add(folded + '\uffff')})";
     }
+
+    private static string UriAbove(string i, string value) =>
+        $"({i}.uri <= {value} AND substr({value}, 1, length({i}.uri)) = {i}.uri)";
 
     private string DateMatch(string low, string high, DateValue d)
     {
