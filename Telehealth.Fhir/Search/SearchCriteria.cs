@@ -35,6 +35,9 @@ public sealed record MissingCriterion(SearchParameterInfo Parameter, bool Missin
 /// <summary><c>subject:Patient.name=...</c>: the referenced resource must match the inner criterion.</summary>
 public sealed record ChainCriterion(SearchParameterInfo Reference, string TargetType, Criterion Inner) : Criterion;
 
+/// <summary>At least one of the alternatives holds: <c>subject.name=...</c> chains into every target type that has <c>name</c>.</summary>
+public sealed record AnyCriterion(IReadOnlyList<Criterion> Alternatives) : Criterion;
+
 /// <summary><c>_has:Observation:patient:code=...</c>: some Observation referring to this resource must match.</summary>
 public sealed record HasCriterion(string SourceType, SearchParameterInfo SourceReference, Criterion Inner) : Criterion;
 
@@ -45,7 +48,11 @@ public sealed record SortKey(SearchParameterInfo Parameter, SortDirection Direct
 /// <summary><c>_include=Source:param[:Target]</c> or <c>_revinclude=...</c>, optionally <c>:iterate</c>.</summary>
 public sealed record IncludeSpec(string SourceType, string? Param, string? TargetType, bool Iterate);
 
-public enum TotalMode { None, Accurate }
+/// <summary>
+/// Default: a total only when it costs nothing (everything fit on the first page); None: never (<c>_total=none</c>);
+/// Accurate: counted (<c>_total=accurate</c> or <c>estimate</c>).
+/// </summary>
+public enum TotalMode { None, Accurate, Default }
 
 public enum SummaryMode { None, True, Count, Data, Text }
 

@@ -28,7 +28,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
         var revIncludes = new List<IncludeSpec>();
         var accepted = new List<KeyValuePair<string, string>>();
         int count = DefaultCount;
-        var total = TotalMode.None;
+        var total = TotalMode.Default;
         var summary = SummaryMode.None;
         List<string>? elements = null;
         PageCursor? cursor = null;
@@ -39,7 +39,8 @@ public sealed class SearchParser(SearchParameterRegistry registry)
             {
                 if (value is null) continue;
                 if (Ignored.Contains(key)) continue;
-                var keep = true;
+                // What the self link shows for this parameter: the value, or nothing when it was ignored.
+                string? keep = value;
                 switch (key)
                 {
                     case "_count":
@@ -49,10 +50,13 @@ public sealed class SearchParser(SearchParameterRegistry registry)
                         break;
                     case "_cursor":
                         cursor = PageCursor.Decode(value);
-                        keep = false;
+                        keep = null;
                         break;
                     case "_sort":
-                        sort.AddRange(ParseSort(type, value, strict));
+                        var keys = ParseSort(type, value, strict).ToList();
+                        sort.AddRange(keys);
+                        // The self link shows only the keys that were used.
+                        keep = keys.Count == 0 ? null : string.Join(',', keys.Select(k => (k.Direction == SortDirection.Descending ? "-" : "") + k.Parameter.Name));
                         break;
                     case "_total":
                         total = value switch
@@ -74,17 +78,17 @@ public sealed class SearchParser(SearchParameterRegistry registry)
                         elements = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
                         break;
                     case "_include" or "_include:iterate" or "_include:recurse":
-                        if (ParseInclude(value, key != "_include", strict, reverse: false) is { } inc) includes.Add(inc); else keep = false;
+                        if (ParseInclude(value, key != "_include", strict, reverse: false) is { } inc) includes.Add(inc); else keep = null;
                         break;
                     case "_revinclude" or "_revinclude:iterate" or "_revinclude:recurse":
-                        if (ParseInclude(value, key != "_revinclude", strict, reverse: true) is { } rev) revIncludes.Add(rev); else keep = false;
+                        if (ParseInclude(value, key != "_revinclude", strict, reverse: true) is { } rev) revIncludes.Add(rev); else keep = null;
                         break;
                     default:
                         var criterion = ParseCriterion(type, key, value, strict);
-                        if (criterion is null) keep = false; else criteria.Add(criterion);
+                        if (criterion is null) keep = null; else criteria.Add(criterion);
                         break;
                 }
-                if (keep) accepted.Add(new(key, value));
+                if (keep is not null) accepted.Add(new(key, keep));
             }
         }
         return new SearchRequest(type, criteria, sort, count, total, summary, elements, includes, revIncludes, cursor, accepted);
@@ -124,24 +128,22 @@ public sealed class SearchParser(SearchParameterRegistry registry)
         var reference = registry.Find(type, name);
         if (reference is not { Type: SearchParamType.Reference })
             return Unknown(strict, $"'{name}' is not a reference parameter of {type}, so it cannot be chained.");
-        string target;
         if (typeModifier is not null)
         {
             if (!ModelInfo.IsKnownResource(typeModifier)) return Unknown(strict, $"'{typeModifier}' is not a resource type.");
-            target = typeModifier;
+            var inner = ParseCriterion(typeModifier, rest, value, strict);
+            return inner is null ? null : new ChainCriterion(reference, typeModifier, inner);
         }
-        else if (reference.Targets.Count == 1) target = reference.Targets[0];
-        else
-        {
-            // Several target types: the chained parameter decides, when only one of them has it.
-            var restName = SplitModifier(rest.Split('.')[0]).Name;
-            var candidates = reference.Targets.Where(t => registry.Find(t, restName) is not null).ToList();
-            if (candidates.Count != 1)
-                throw FhirException.BadRequest($"'{head}.{rest}' is ambiguous: '{name}' can refer to {string.Join(", ", reference.Targets)}. Name the type, e.g. '{name}:{reference.Targets.FirstOrDefault()}.{rest}'.");
-            target = candidates[0];
-        }
-        var inner = ParseCriterion(target, rest, value, strict);
-        return inner is null ? null : new ChainCriterion(reference, target, inner);
+        // Without a type, the chain goes into every target type that has the chained parameter, as the spec's
+        // "DiagnosticReport?subject.name=peter" does; "subject:Patient.name" narrows it to one.
+        var restName = SplitModifier(rest.Split('.')[0]).Name;
+        var targets = reference.Targets.Where(t => restName.StartsWith("_has:", StringComparison.Ordinal) || registry.Find(t, restName) is not null).ToList();
+        if (targets.Count == 0)
+            return Unknown(strict, $"None of the types '{name}' can refer to ({string.Join(", ", reference.Targets)}) has a search parameter '{restName}'.");
+        var chains = new List<Criterion>();
+        foreach (var target in targets)
+            if (ParseCriterion(target, rest, value, strict) is { } inner) chains.Add(new ChainCriterion(reference, target, inner));
+        return chains.Count switch { 0 => null, 1 => chains[0], _ => new AnyCriterion(chains) };
     }
 
     private Criterion? ParseHas(string type, string key, string value, bool strict)

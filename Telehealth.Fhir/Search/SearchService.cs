@@ -31,7 +31,7 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql)
         var firstPage = request.Cursor is null;
         if (request.Total == TotalMode.Accurate)
             total = await sql.CountAsync(session, request, page.Snapshot, ct);
-        else if (firstPage && !page.HasMore)
+        else if (request.Total == TotalMode.Default && firstPage && !page.HasMore)
             total = matches.Count; // Known for free: everything fit on the first page.
 
         var backward = request.Cursor?.Backward ?? false;

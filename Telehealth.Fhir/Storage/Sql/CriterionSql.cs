@@ -16,6 +16,7 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
         MissingCriterion m => MissingPredicate(m, alias, type),
         ChainCriterion chain => ChainPredicate(chain, alias, type),
         HasCriterion has => HasPredicate(has, alias, type),
+        AnyCriterion any => "(" + string.Join(" OR ", any.Alternatives.Select(a => Predicate(a, alias, type))) + ")",
         _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
     };
 
