@@ -29,15 +29,18 @@ public sealed class BundleJsonWriter : IDisposable
         writer.WriteEndObject();
         writer.WriteString("type", type);
         if (total is not null) writer.WriteNumber("total", total.Value);
-        writer.WriteStartArray("link");
+        // FHIR JSON has no empty arrays: a bundle without links (a batch-response) leaves "link" out.
+        var linksOpen = false;
         foreach (var (relation, url) in links)
         {
+            if (!linksOpen) writer.WriteStartArray("link");
+            linksOpen = true;
             writer.WriteStartObject();
             writer.WriteString("relation", relation);
             writer.WriteString("url", url);
             writer.WriteEndObject();
         }
-        writer.WriteEndArray();
+        if (linksOpen) writer.WriteEndArray();
     }
 
     private readonly Func<SerializationFilter>? filterFactory;

@@ -19,11 +19,13 @@ public static class EverythingEndpoint
         {
             var types = request.Query["_type"].SelectMany(t => (t ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet();
             await using var session = await db.ReadAsync(ct);
-            var patient = (await PatientAsync(session, id, ct)) ?? throw FhirException.NotFound($"Patient/{id} does not exist.");
+            var patient = await PatientCompartment.FindPatientAsync(session, id, ct) ?? throw FhirException.NotFound($"Patient/{id} does not exist.");
             var compartment = await IncludeSql.ReferringAsync(session, "Patient", id, null, ct);
             var referenced = await IncludeSql.IncludeAsync(session, new IncludeSpec("*", null, null, false), [patient.Key, .. compartment], ct);
+            var outside = referenced.Except(compartment).ToList();
+            var othersData = await PatientCompartment.OtherPatientsAsync(session, id, outside, ct);
             var keys = new List<long> { patient.Key };
-            keys.AddRange(compartment.Concat(referenced).Where(k => k != patient.Key).Distinct().Take(MaxResources));
+            keys.AddRange(compartment.Concat(outside.Where(k => !othersData.Contains(k))).Where(k => k != patient.Key).Distinct().Take(MaxResources));
             var resources = (await ResourceReader.LoadByKeysAsync(session, keys, ct))
                 .Where(r => types.Count == 0 || types.Contains(r.Type)).ToList();
 
@@ -33,13 +35,5 @@ public static class EverythingEndpoint
             foreach (var r in resources) writer.SearchEntry(baseUrl, r, r.Key == patient.Key ? "match" : "include");
             return FhirResults.Json(writer.Finish());
         });
-    }
-
-    private static async Task<StoredResource?> PatientAsync(RecordSession session, string id, CancellationToken ct)
-    {
-        await using var cmd = session.Command("SELECT rkey FROM resource WHERE type = 'Patient' AND id = @id AND deleted = 0", ("@id", id));
-        var key = await cmd.ExecuteScalarAsync(ct);
-        if (key is null or DBNull) return null;
-        return (await ResourceReader.LoadByKeysAsync(session, [Convert.ToInt64(key)], ct)).FirstOrDefault();
     }
 }

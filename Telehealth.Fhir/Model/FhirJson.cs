@@ -26,8 +26,9 @@ public static class FhirJson
         }
         catch (DeserializationFailedException e)
         {
-            var details = e.Exceptions.Select(x => x.Message).ToList();
-            throw FhirException.BadRequest($"The resource is not valid FHIR R4 JSON: {details.FirstOrDefault()}", details);
+            // The first problem is in the message; the rest follow as issues of their own.
+            var problems = e.Exceptions.Select(x => x.Message).ToList();
+            throw FhirException.BadRequest($"The resource is not valid FHIR R4 JSON: {problems.FirstOrDefault()}", problems.Skip(1).ToList());
         }
         catch (JsonException e)
         {

@@ -28,7 +28,7 @@ public sealed class PatchService(ResourceOperations ops)
 
         var patched = parameters is null
             ? Reparse(JsonPatch.Apply(current.Json, body))
-            : FhirPathPatch.Apply(FhirJson.ParseStored(current.Json), parameters);
+            : Reparse(FhirJson.Serialize(FhirPathPatch.Apply(FhirJson.ParseStored(current.Json), parameters)));
         if (patched.TypeName != type || patched.Id != id)
             throw FhirException.Unprocessable("A patch may not change the resource's type or id.");
         return await ops.ReplaceAsync(session, current, patched, ifMatch is not null, ct);

@@ -1,0 +1,39 @@
+using Telehealth.Fhir.Storage.Sql;
+
+namespace Telehealth.Fhir.Storage;
+
+/// <summary>The storage side of <c>Patient/{id}/$everything</c>: finding the patient, and telling their data from others'.</summary>
+public static class PatientCompartment
+{
+    /// <summary>The current, not deleted, Patient with this id.</summary>
+    public static async Task<StoredResource?> FindPatientAsync(RecordSession session, string id, CancellationToken ct)
+    {
+        await using var cmd = session.Command("SELECT rkey FROM resource WHERE type = 'Patient' AND id = @id AND deleted = 0", ("@id", id));
+        var key = await cmd.ExecuteScalarAsync(ct);
+        if (key is null or DBNull) return null;
+        return (await ResourceReader.LoadByKeysAsync(session, [Convert.ToInt64(key)], ct)).FirstOrDefault();
+    }
+
+    /// <summary>
+    /// Of <paramref name="keys"/>, those that are another patient or refer to another patient: what a patient's
+    /// record points at (a shared appointment's other participant, an encounter filed under someone else) may be
+    /// someone else's record, and must not leave with this patient's.
+    /// </summary>
+    public static async Task<HashSet<long>> OtherPatientsAsync(RecordSession session, string patientId, IReadOnlyCollection<long> keys, CancellationToken ct)
+    {
+        var found = new HashSet<long>();
+        foreach (var chunk in keys.Chunk(500))
+        {
+            var p = new SqlParameters();
+            var id = p.Add(patientId);
+            var resources = string.Join(", ", chunk.Select(k => p.Add(k)));
+            var references = string.Join(", ", chunk.Select(k => p.Add(k)));
+            var sql = $"SELECT rkey FROM resource WHERE rkey IN ({resources}) AND type = 'Patient' AND id <> {id} " +
+                      $"UNION SELECT rkey FROM ix_reference WHERE rkey IN ({references}) AND target_type = 'Patient' AND target_id <> {id}";
+            await using var cmd = session.Command(sql, [.. p.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) found.Add(reader.GetInt64(0));
+        }
+        return found;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Data.Common;
+using System.Net;
+using Hl7.Fhir.Model;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using Telehealth.Fhir.Tests.Infrastructure;
+
+namespace Telehealth.Fhir.Tests;
+
+/// <summary>
+/// The schema is migrated when the service starts: a database that already holds records keeps them across a restart,
+/// migrations already applied are not applied again, and instances starting together on an empty database agree.
+/// </summary>
+public abstract class MigrationTests<TStore>(TStore store) : IClassFixture<TStore> where TStore : TestStore
+{
+    /// <summary>The migration scripts the service carries for this store, counted from its assembly.</summary>
+    private static int ScriptCount(TestStore store)
+    {
+        var folder = store is PostgresStore ? ".postgres." : ".sqlite.";
+        return typeof(Program).Assembly.GetManifestResourceNames().Count(n => n.Contains(folder) && n.EndsWith(".sql"));
+    }
+
+    /// <summary>What the schema_migration table records, read straight from the database.</summary>
+    private static async Task<List<string>> AppliedMigrationsAsync(TestStore target)
+    {
+        await using DbConnection connection = target switch
+        {
+            SqliteStore sqlite => new SqliteConnection($"Data Source={sqlite.FilePath}"),
+            PostgresStore postgres => new NpgsqlConnection(postgres.ConnectionString),
+            _ => throw new NotSupportedException(target.Name),
+        };
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT version, name, applied_at FROM schema_migration ORDER BY version";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync()) rows.Add($"{reader.GetInt32(0)} {reader.GetString(1)} {reader.GetString(2)}");
+        return rows;
+    }
+
+    [Fact]
+    public async Task Records_written_before_a_restart_are_all_there_after_it_and_migrations_are_not_applied_again()
+    {
+        var code = "MG" + Guid.NewGuid().ToString("N")[..10];
+        Patient written;
+        List<string> migrationsBefore;
+        using (var first = new RecordServiceHost(store.HostSettings))
+        {
+            written = await first.Client.CreateAsync(new Patient
+            {
+                Identifier = [new Identifier("urn:test:migration", code)],
+                Name = [new HumanName { Family = "Tạ", Given = ["Quang", "Bửu"] }],
+                BirthDate = "1959-09-09",
+            });
+            written.Active = true;
+            written = await first.Client.PutAsync(written);
+            migrationsBefore = await AppliedMigrationsAsync(store);
+        }
+        Assert.Equal(ScriptCount(store), migrationsBefore.Count);
+
+        using var second = new RecordServiceHost(store.HostSettings);
+        var client = second.Client;
+        var read = await FhirHttp.ReadAsync<Patient>(await client.GetAsync($"Patient/{written.Id}"));
+        Assert.Equal(("2", true, "Bửu"), (read.Meta.VersionId, read.Active, read.Name[0].Given.Last()));
+        Assert.Equal(written.Meta.LastUpdated, read.Meta.LastUpdated);
+        Assert.Equal("1959-09-09", (await FhirHttp.ReadAsync<Patient>(await client.GetAsync($"Patient/{written.Id}/_history/1"))).BirthDate);
+        Assert.Equal([written.Id], await client.IdsAsync($"Patient?identifier=urn:test:migration|{code}"));
+        Assert.Equal([written.Id], await client.IdsAsync("Patient?family=Tạ&birthdate=1959-09-09"));
+        Assert.Equal(2, (await client.SearchAsync($"Patient/{written.Id}/_history")).Entry.Count);
+        Assert.Equal(migrationsBefore, await AppliedMigrationsAsync(store));
+
+        read.Active = false;
+        Assert.Equal("3", (await client.PutAsync(read)).Meta.VersionId);
+    }
+
+    [Fact]
+    public async Task Two_instances_starting_together_on_an_empty_database_both_serve_it()
+    {
+        TestStore fresh = store is PostgresStore ? new PostgresStore() : new SqliteStore();
+        await fresh.InitializeAsync();
+        try
+        {
+            var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var starting = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+            {
+                await gate.Task;
+                return new RecordServiceHost(fresh.HostSettings);
+            })).ToArray();
+            gate.SetResult();
+            var hosts = await Task.WhenAll(starting);
+            try
+            {
+                var created = await hosts[0].Client.CreateAsync(new Patient { Name = [new HumanName { Family = "Hồ" }] });
+                var response = await hosts[1].Client.GetAsync($"Patient/{created.Id}");
+                await FhirHttp.ExpectAsync(response, HttpStatusCode.OK);
+                Assert.Equal(ScriptCount(fresh), (await AppliedMigrationsAsync(fresh)).Count);
+            }
+            finally
+            {
+                foreach (var host in hosts) host.Dispose();
+            }
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SqliteMigrationTests(SqliteStore store) : MigrationTests<SqliteStore>(store);
+
+public sealed class PostgresMigrationTests(PostgresStore store) : MigrationTests<PostgresStore>(store);
