@@ -75,7 +75,9 @@ public sealed class SearchParser(SearchParameterRegistry registry)
                         };
                         break;
                     case "_elements":
-                        elements = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                        // id and meta always go along: a client needs the id, and meta carries the SUBSETTED tag.
+                        elements = [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Union(["id", "meta"])];
                         break;
                     case "_include" or "_include:iterate" or "_include:recurse":
                         if (ParseInclude(value, key != "_include", strict, reverse: false) is { } inc) includes.Add(inc); else keep = null;
