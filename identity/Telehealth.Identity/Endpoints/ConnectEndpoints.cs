@@ -1,0 +1,113 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Primitives;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using Telehealth.Identity.Accounts;
+using Telehealth.Identity.Storage;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Telehealth.Identity.Endpoints;
+
+/// <summary>
+/// The OpenID Connect endpoints that need to know about people: OpenIddict validates each request (client, redirect
+/// URI, PKCE, scopes, grants) before it reaches these handlers, and writes the response from what they return.
+/// </summary>
+public static class ConnectEndpoints
+{
+    private const string OpenIddictScheme = OpenIddictServerAspNetCoreDefaults.AuthenticationScheme;
+
+    public static IEndpointRouteBuilder MapConnectEndpoints(this IEndpointRouteBuilder app)
+    {
+        // OpenIddict has already validated these requests; antiforgery does not apply to protocol endpoints.
+        app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize).DisableAntiforgery();
+        app.MapPost("/connect/token", Exchange).DisableAntiforgery();
+        app.MapMethods("/connect/endsession", [HttpMethods.Get, HttpMethods.Post], EndSession).DisableAntiforgery();
+        return app;
+    }
+
+    private static async Task<IResult> Authorize(HttpContext http, UserManager<PlatformUser> users,
+        SignInManager<PlatformUser> signIn, TokenClaims claims)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        var session = await http.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        var user = session.Succeeded ? await users.GetUserAsync(session.Principal) : null;
+        var tooOld = request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued
+            && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge);
+
+        if (user is null || tooOld || request.HasPromptValue(PromptValues.Login) || !await signIn.CanSignInAsync(user))
+        {
+            if (request.HasPromptValue(PromptValues.None))
+                return Refuse(Errors.LoginRequired, "The user is not signed in.");
+
+            // Back to this same request after the sign-in page, without prompt=login so it does not loop.
+            var parameters = (http.Request.HasFormContentType ? http.Request.Form.AsEnumerable() : http.Request.Query)
+                .Where(p => p.Key != Parameters.Prompt).ToList();
+            var prompt = string.Join(' ', request.GetPromptValues().Remove(PromptValues.Login));
+            if (prompt.Length > 0) parameters.Add(KeyValuePair.Create(Parameters.Prompt, new StringValues(prompt)));
+
+            return Results.Challenge(
+                new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters) },
+                [IdentityConstants.ApplicationScheme]);
+        }
+
+        // Platform clients are first-party: consent is implicit, so no consent page. OpenIddict creates an ad-hoc
+        // authorization per flow, which ties the code, its refresh tokens and their rotations into one revocable chain.
+        var identity = await claims.ForUserAsync(user, request.GetScopes());
+        return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictScheme);
+    }
+
+    private static async Task<IResult> Exchange(HttpContext http, UserManager<PlatformUser> users,
+        SignInManager<PlatformUser> signIn, TokenClaims claims, IOpenIddictApplicationManager applications)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            // OpenIddict has checked the secret and that the client may use each requested scope.
+            var application = await applications.FindByClientIdAsync(request.ClientId!)
+                ?? throw new InvalidOperationException("The authenticated client is not registered.");
+            var identity = await claims.ForClientAsync(request.ClientId!,
+                await applications.GetDisplayNameAsync(application), request.GetScopes());
+            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictScheme);
+        }
+
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            // The principal stored in the code or refresh token; OpenIddict has already checked it is unspent and unrevoked.
+            var stored = await http.AuthenticateAsync(OpenIddictScheme);
+            var user = stored.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+            if (user is null)
+                return Refuse(Errors.InvalidGrant, "The account no longer exists.");
+            // A locked or disabled account stops renewing at its next refresh.
+            if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+                return Refuse(Errors.InvalidGrant, "The account may no longer sign in.");
+
+            var identity = await claims.ForUserAsync(user, stored.Principal!.GetScopes());
+            return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictScheme);
+        }
+
+        return Refuse(Errors.UnsupportedGrantType, "The grant type is not supported.");
+    }
+
+    private static async Task<IResult> EndSession(HttpContext http, SignInManager<PlatformUser> signIn)
+    {
+        // Ends the session at the identity service; OpenIddict then sends the browser to the client's registered
+        // post_logout_redirect_uri (checked against the client), or to the home page.
+        await signIn.SignOutAsync();
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictScheme]);
+    }
+
+    private static IResult Refuse(string error, string description) => Results.Forbid(
+        new AuthenticationProperties(new Dictionary<string, string?>
+        {
+            [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+            [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+        }),
+        [OpenIddictScheme]);
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Telehealth.Identity.Accounts;
+using Telehealth.Identity.Storage;
+
+namespace Telehealth.Identity.Pages.Account;
+
+/// <summary>Local accounts sign in here; a successful sign-in goes back to the authorization request that sent the person.</summary>
+public sealed class LoginModel(SignInManager<PlatformUser> signIn) : PageModel
+{
+    [BindProperty] public string? UserName { get; set; }
+
+    [BindProperty] public string? Password { get; set; }
+
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+
+    public SignInText Text { get; private set; } = SignInText.Vietnamese;
+
+    public string? Error { get; private set; }
+
+    public void OnGet() => Text = SignInText.For(HttpContext);
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        Text = SignInText.For(HttpContext);
+        if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
+        {
+            Error = Text.Required;
+            return Page();
+        }
+
+        // lockoutOnFailure: each wrong password counts towards the lockout (5 in a row, see IdentityServerConfiguration).
+        var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.Succeeded)
+            // Only a local path: an absolute ReturnUrl would make this page an open redirector.
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+
+        Error = result.IsLockedOut ? Text.LockedOut : result.IsNotAllowed ? Text.NotAllowed : Text.InvalidCredentials;
+        return Page();
+    }
+}

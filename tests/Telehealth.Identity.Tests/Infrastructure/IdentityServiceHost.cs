@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Telehealth.Identity.Tests.Infrastructure;
+
+/// <summary>
+/// The identity service running in-process on real Kestrel, on a free loopback port, against a real database and
+/// a real key folder. The issuer is taken from the request (<c>Identity:Issuer</c> = ""), i.e. <see cref="BaseUrl"/>.
+/// </summary>
+public sealed class IdentityServiceHost : WebApplicationFactory<Program>
+{
+    private readonly IReadOnlyDictionary<string, string?> settings;
+
+    public IdentityServiceHost(IReadOnlyDictionary<string, string?> settings)
+    {
+        this.settings = settings;
+        UseKestrel(0);
+        // Returns once every hosted service has started: the schema is migrated and the demo data seeded.
+        StartServer();
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => a.StartsWith("http://", StringComparison.Ordinal));
+        BaseUrl = address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
+        Client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234</c>, no trailing slash.</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>The issuer the tokens name: the configured one, else this host's address (OpenIddict adds a trailing slash).</summary>
+    public string Issuer => settings.TryGetValue("Identity:Issuer", out var issuer) && !string.IsNullOrEmpty(issuer) ? issuer : BaseUrl + "/";
+
+    /// <summary>A client without cookies, for back-channel calls (token, introspection, discovery).</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>A user agent of its own (cookies, no automatic redirects), for driving the sign-in page.</summary>
+    public Browser NewBrowser() => new(new Uri(BaseUrl + "/"));
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Client.Dispose();
+        base.Dispose(disposing);
+    }
+}
