@@ -39,8 +39,14 @@ public sealed class BundleEntryRequest
         var type = segments[0];
         if (!ModelInfo.IsKnownResource(type))
             throw FhirException.NotFound($"'{type}' in request.url '{url}' is not a FHIR R4 resource type.");
+        if (!IsSupportedPath(segments))
+            throw FhirException.BadRequest($"request.url '{url}' is not supported in a bundle entry; use Type, Type/id, Type/id/_history/version or Type?criteria.");
         string? id = segments.Length >= 2 ? segments[1] : null;
-        string? version = segments.Length == 4 && segments[2] == "_history" ? segments[3] : null;
+        string? version = segments.Length == 4 ? segments[3] : null;
+        if (method == "POST" && id is not null)
+            throw FhirException.BadRequest($"POST {url}: a create names only the type; the server assigns the id (use PUT to choose it).");
+        if (method is "PUT" or "DELETE" or "PATCH" && id is null && (method == "PATCH" || string.IsNullOrEmpty(query)))
+            throw FhirException.BadRequest($"{method} {url} needs an id{(method == "PATCH" ? "" : " or search criteria")}.");
         if (method is "POST" or "PUT" && entry.Resource is null)
             throw FhirException.BadRequest($"{method} {url} has no resource.");
         if (entry.Resource is { } r && method is "POST" or "PUT" && r.TypeName != type)
@@ -51,6 +57,17 @@ public sealed class BundleEntryRequest
             Query = query, Resource = entry.Resource, IfNoneExist = request.IfNoneExist, IfMatch = request.IfMatch,
         };
     }
+
+    /// <summary>Type, Type/id and Type/id/_history/version: anything else (history, operations) would be misread as a read.</summary>
+    private static bool IsSupportedPath(string[] segments) => segments.Length switch
+    {
+        1 => true,
+        2 => IsId(segments[1]),
+        4 => IsId(segments[1]) && segments[2] == "_history",
+        _ => false,
+    };
+
+    private static bool IsId(string segment) => segment.Length > 0 && segment[0] is not ('_' or '$');
 }
 
 /// <summary>What one entry produced, for the response bundle.</summary>

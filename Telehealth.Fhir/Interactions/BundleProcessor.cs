@@ -30,7 +30,11 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
             try { await ReferenceResolver.AssignIdAsync(session, ops, entry, ids, ct); }
             catch (FhirException e) { throw Refused(entry.Index, entry, e); }
         }
-        foreach (var entry in entries) ReferenceResolver.Rewrite(entry.Resource, ids);
+        foreach (var entry in entries)
+        {
+            try { ReferenceResolver.Rewrite(entry.Resource, ids); }
+            catch (FhirException e) { throw Refused(entry.Index, entry, e); }
+        }
 
         var results = new BundleEntryResult[entries.Count];
         foreach (var entry in ProcessingOrder(entries))

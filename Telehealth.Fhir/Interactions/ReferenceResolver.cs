@@ -55,14 +55,20 @@ public static class ReferenceResolver
             ids[entry.FullUrl] = $"{entry.Type}/{entry.AssignedId}";
     }
 
+    /// <summary>
+    /// Points references at the ids decided for the bundle's entries. A urn:uuid or urn:oid reference that no entry
+    /// answers is refused: stored as it is, it would point nowhere once the bundle is gone.
+    /// </summary>
     public static void Rewrite(Resource? resource, IReadOnlyDictionary<string, string> ids)
     {
-        if (resource is null || ids.Count == 0) return;
+        if (resource is null) return;
         var root = resource.ToPocoNode(ModelInfo.ModelInspector);
         foreach (var node in new[] { root }.Descendants())
         {
-            if (node.Poco is ResourceReference { Reference: { } reference } r && ids.TryGetValue(reference, out var local))
-                r.Reference = local;
+            if (node.Poco is not ResourceReference { Reference: { } reference } r) continue;
+            if (ids.TryGetValue(reference, out var local)) r.Reference = local;
+            else if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("urn:oid:", StringComparison.OrdinalIgnoreCase))
+                throw FhirException.BadRequest($"The reference '{reference}' matches no entry's fullUrl in this bundle.");
         }
     }
 }

@@ -94,7 +94,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         return matches.Count;
     }
 
-    /// <summary>Stores a changed resource; an identical body leaves the version as it is.</summary>
+    /// <summary>Stores the resource as the next version of <paramref name="current"/> (every update is a version, even an identical body).</summary>
     public async Task<WriteResult> ReplaceAsync(RecordSession session, StoredResource current, Resource resource, bool versionChecked, CancellationToken ct)
     {
         var now = Now();

@@ -217,6 +217,53 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
     }
 
     [Fact]
+    public async Task A_batch_entry_whose_url_the_server_cannot_serve_is_refused_by_itself()
+    {
+        var patient = await Client.CreateAsync(NewPatient(NewCccd()));
+        var cccd = NewCccd();
+
+        var result = await PostBundleAsync(Bundle.BundleType.Batch,
+            Entry(Bundle.HTTPVerb.GET, $"Patient/{patient.Id}/_history"),
+            Entry(Bundle.HTTPVerb.GET, $"Patient/{patient.Id}/$everything"),
+            Entry(Bundle.HTTPVerb.PUT, "Patient", NewPatient(NewCccd())),
+            Entry(Bundle.HTTPVerb.POST, $"Patient/{patient.Id}", NewPatient(NewCccd())),
+            Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(cccd)));
+
+        Assert.Equal(["400 Bad Request", "400 Bad Request", "400 Bad Request", "400 Bad Request", "201 Created"],
+            result.Entry.Select(e => e.Response.Status));
+        Assert.All(result.Entry.Take(4), e => Assert.IsType<OperationOutcome>(e.Response.Outcome));
+        Assert.Contains("_history", Assert.IsType<OperationOutcome>(result.Entry[0].Response.Outcome).Issue[0].Diagnostics);
+        Assert.Equal("1", (await ReadAsync<Patient>($"Patient/{patient.Id}")).Meta.VersionId);
+        Assert.Equal(1, await Client.CountAsync("Patient", $"identifier={Cccd}|{cccd}"));
+    }
+
+    [Fact]
+    public async Task A_transaction_with_a_urn_uuid_reference_no_entry_answers_is_refused_and_stores_nothing()
+    {
+        var before = await Client.LatestChangeAsync();
+        var cccd = NewCccd();
+        var (patientUrn, danglingUrn) = ($"urn:uuid:{Guid.NewGuid()}", $"urn:uuid:{Guid.NewGuid()}");
+
+        var bundle = new Bundle
+        {
+            Type = Bundle.BundleType.Transaction,
+            Entry =
+            [
+                Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(cccd), patientUrn),
+                Entry(Bundle.HTTPVerb.POST, "Observation", HeartRate(patientUrn, danglingUrn)),
+            ],
+        };
+        var response = await Client.PostAsync("", FhirHttp.Content(bundle));
+
+        await FhirHttp.ExpectAsync(response, HttpStatusCode.BadRequest);
+        var text = await FhirHttp.OutcomeTextAsync(response);
+        Assert.Contains("Bundle.entry[1]", text);
+        Assert.Contains(danglingUrn, text);
+        Assert.Equal(before, await Client.LatestChangeAsync());
+        Assert.Equal(0, await Client.CountAsync("Patient", $"identifier={Cccd}|{cccd}"));
+    }
+
+    [Fact]
     public async Task A_transaction_is_all_or_nothing_when_a_late_entry_fails()
     {
         var existing = await Client.CreateAsync(NewPatient(NewCccd()));

@@ -115,6 +115,29 @@ public abstract class ConcurrencyTests<TStore>(TStore store) : IClassFixture<TSt
     }
 
     [Fact]
+    public async Task Concurrent_creates_of_the_same_client_chosen_id_at_two_instances_make_one_resource_with_a_version_each()
+    {
+        using var second = store.StartAnotherInstance();
+        HttpClient[] clients = [store.Host.Client, second.Client];
+        var id = "race-" + Guid.NewGuid().ToString("N")[..12];
+
+        var responses = await RaceAsync(clients, i =>
+        {
+            var body = NewPatient("urn:test:race", id);
+            body.Id = id;
+            body.BirthDate = new DateTime(1990, 1, 1).AddDays(i).ToString("yyyy-MM-dd");
+            return FhirHttp.Request(HttpMethod.Put, $"Patient/{id}", FhirHttp.Content(body));
+        });
+
+        var statuses = responses.Select(r => r.StatusCode).ToList();
+        Assert.True(statuses.Count(s => s == HttpStatusCode.Created) == 1 && statuses.Count(s => s == HttpStatusCode.OK) == Writers - 1,
+            await DescribeAsync(responses));
+        var versions = (await Task.WhenAll(responses.Select(FhirHttp.ReadAsync<Patient>))).Select(p => int.Parse(p.Meta.VersionId)).Order();
+        Assert.Equal(Enumerable.Range(1, Writers), versions);
+        Assert.Equal(Writers, (await clients[1].SearchAsync($"Patient/{id}/_history?_count=100")).Entry.Count);
+    }
+
+    [Fact]
     public async Task Concurrent_patches_without_If_Match_at_two_instances_all_apply_and_none_is_lost()
     {
         using var second = store.StartAnotherInstance();
