@@ -1,3 +1,4 @@
+using System.Text;
 using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Model;
 
@@ -41,7 +42,8 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<Re
         {
             case SearchParamType.String:
                 foreach (var s in IndexValueReader.Strings(value))
-                    index.Strings.Add(new StringIndex(p.Name, Truncate(VietnameseText.Fold(s)), Truncate(s)));
+                    // NFC for :exact, so "Nguyễn" typed as base letters plus combining marks is the same text.
+                    index.Strings.Add(new StringIndex(p.Name, Truncate(VietnameseText.Fold(s)), Truncate(s.Normalize(NormalizationForm.FormC))));
                 break;
             case SearchParamType.Token:
                 foreach (var (system, code, text) in IndexValueReader.Tokens(value))

@@ -20,7 +20,8 @@ public static class VietnameseText
             if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
             var folded = c switch
             {
-                'đ' or 'Đ' => 'd',
+                // U+00D0/U+00F0 (Icelandic eth) look like Đ/đ and come out of old Vietnamese encodings converted to Unicode.
+                'đ' or 'Đ' or 'ð' or 'Ð' => 'd',
                 _ => char.ToLowerInvariant(c),
             };
             // Collapse runs of white space so "Nguyễn  Văn" still matches "nguyen van".

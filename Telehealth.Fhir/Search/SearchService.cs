@@ -39,9 +39,9 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql)
         if (page.Rows.Count > 0)
         {
             if (page.HasMore || backward)
-                next = new PageCursor(page.Rows[^1].SortValues, page.Rows[^1].Key, page.Snapshot, false);
+                next = new PageCursor(page.Rows[^1].SortValues, page.Rows[^1].Key, page.Snapshot, false, page.Versions);
             if (!firstPage && (!backward || page.HasMore))
-                previous = new PageCursor(page.Rows[0].SortValues, page.Rows[0].Key, page.Snapshot, true);
+                previous = new PageCursor(page.Rows[0].SortValues, page.Rows[0].Key, page.Snapshot, true, page.Versions);
         }
         var included = await IncludesAsync(session, request, matches, ct);
         return new SearchOutcome(matches, included, total, next, previous);

@@ -79,7 +79,10 @@ public static class SearchValueParser
         {
             var type = raw[..slash];
             if (!ModelInfo.IsKnownResource(type)) throw FhirException.BadRequest($"'{raw}' names an unknown resource type '{type}'.");
-            return new ReferenceValue(type, raw[(slash + 1)..], null);
+            // "Patient/1/_history/2" names a version of Patient/1; references are indexed by resource, so match that.
+            return ReferenceParts.TryParseLocal(raw, out var localType, out var localId)
+                ? new ReferenceValue(localType, localId, null)
+                : new ReferenceValue(type, raw[(slash + 1)..], null);
         }
         return new ReferenceValue(typeModifier, raw, null);
     }

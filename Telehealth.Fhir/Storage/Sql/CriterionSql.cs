@@ -62,7 +62,7 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
 
     private string StringMatch(string i, string text, string? modifier)
     {
-        if (modifier == "exact") return $"{i}.exact = {p.Add(text)}";
+        if (modifier == "exact") return $"{i}.exact = {p.Add(text.Normalize(System.Text.NormalizationForm.FormC))}";
         var folded = Indexing.VietnameseText.Fold(text);
         if (modifier == "contains")
         {

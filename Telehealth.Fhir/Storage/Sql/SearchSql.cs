@@ -7,17 +7,19 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// <summary>One page of matches: their keys, in order, with the sort values the next page starts from.</summary>
 public sealed record PageRow(long Key, IReadOnlyList<JsonElement> SortValues);
 
-public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long Snapshot);
+/// <param name="Snapshot">The highest resource key when the first page was read: later resources stay out.</param>
+/// <param name="Versions">The highest version sequence then: _lastUpdated sorts by the time as of that version.</param>
+public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long Snapshot, long Versions);
 
 /// <summary>Runs a parsed search against the resource and index tables.</summary>
 public sealed class SearchSql(TimeProvider clock)
 {
     public async Task<PageResult> PageAsync(RecordSession session, SearchRequest request, CancellationToken ct)
     {
-        var snapshot = request.Cursor?.Snapshot ?? await MaxKeyAsync(session, ct);
+        var (snapshot, versions) = request.Cursor is { } c ? (c.Snapshot, c.Versions) : await SnapshotAsync(session, ct);
         var p = new SqlParameters();
         var filter = Filter(p, request, "r", snapshot);
-        var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", request.ResourceType)).ToList();
+        var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var backward = request.Cursor?.Backward ?? false;
         var limit = request.Count + 1;
 
@@ -55,7 +57,7 @@ public sealed class SearchSql(TimeProvider clock)
         var hasMore = rows.Count > request.Count;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
         if (backward) rows.Reverse();
-        return new PageResult(rows, hasMore, snapshot);
+        return new PageResult(rows, hasMore, snapshot, versions);
     }
 
     public async Task<long> CountAsync(RecordSession session, SearchRequest request, long snapshot, CancellationToken ct)
@@ -113,9 +115,12 @@ public sealed class SearchSql(TimeProvider clock)
         return "(" + string.Join(" OR ", alternatives) + ")";
     }
 
-    private static async Task<long> MaxKeyAsync(RecordSession session, CancellationToken ct)
+    private static async Task<(long Keys, long Versions)> SnapshotAsync(RecordSession session, CancellationToken ct)
     {
-        await using var cmd = session.Command("SELECT COALESCE(MAX(rkey), 0) FROM resource");
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
+        await using var cmd = session.Command(
+            "SELECT (SELECT COALESCE(MAX(rkey), 0) FROM resource), (SELECT COALESCE(MAX(seq), 0) FROM resource_version)");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }

@@ -26,12 +26,13 @@ internal sealed record SortColumn(string Expression, SqlKind Kind, bool Descendi
 
 internal static class SortSql
 {
-    public static SortColumn Column(SqlParameters p, SortKey key, string alias, string type)
+    /// <param name="versions">The version sequence of the search's snapshot (see <see cref="PageResult"/>).</param>
+    public static SortColumn Column(SqlParameters p, SortKey key, string alias, long versions)
     {
         var desc = key.Direction == SortDirection.Descending;
         var name = key.Parameter.Name;
         if (name == "_id") return new SortColumn($"{alias}.id", SqlKind.Text, desc);
-        if (name == "_lastUpdated") return new SortColumn($"{alias}.last_updated", SqlKind.Integer, desc);
+        if (name == "_lastUpdated") return LastUpdatedAsOf(p, alias, versions, desc);
         var agg = desc ? "MAX" : "MIN";
         var (column, kind) = key.Parameter.Type switch
         {
@@ -48,5 +49,17 @@ internal static class SortSql
         var sub = $"(SELECT {agg}({i}.{column}) FROM {IndexTables.For(key.Parameter.Type)} {i} " +
                   $"WHERE {i}.rkey = {alias}.rkey AND {i}.param = {p.Add(name)})";
         return new SortColumn($"COALESCE({sub}, {missing})", kind, desc);
+    }
+
+    /// <summary>
+    /// The last-updated time of the version that was current at the snapshot. Sorting by the current time instead
+    /// would move a resource updated during a walk past the cursor: seen twice ascending, never descending.
+    /// </summary>
+    private static SortColumn LastUpdatedAsOf(SqlParameters p, string alias, long versions, bool desc)
+    {
+        var v = p.Alias("v");
+        var asOf = $"(SELECT {v}.last_updated FROM resource_version {v} WHERE {v}.rkey = {alias}.rkey AND {v}.seq <= {p.Add(versions)} " +
+                   $"ORDER BY {v}.version DESC LIMIT 1)";
+        return new SortColumn($"COALESCE({asOf}, {alias}.last_updated)", SqlKind.Integer, desc);
     }
 }

@@ -76,6 +76,18 @@ public abstract class DateSearchTests<TStore>(TStore store) : TaggedSearchTests<
     }
 
     [Fact]
+    public async Task Missing_finds_resources_without_the_date()
+    {
+        var born = await CreateAsync(new Patient { BirthDate = "1966" });
+        var unknown = await CreateAsync(new Patient { Gender = AdministrativeGender.Unknown });
+        await AssertFindsAsync("Patient?birthdate:missing=true", unknown);
+        await AssertFindsAsync("Patient?birthdate:missing=false", born);
+        // _lastUpdated is always there.
+        await AssertFindsAsync("Patient?_lastUpdated:missing=true");
+        await AssertFindsAsync("Patient?_lastUpdated:missing=false", born, unknown);
+    }
+
+    [Fact]
     public async Task Two_date_conditions_make_a_range()
     {
         var inside = await CreateLabelledAsync("2024-03-05", Observed("2024-03-05T09:00:00Z"));

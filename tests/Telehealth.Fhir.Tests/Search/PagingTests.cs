@@ -89,6 +89,8 @@ public abstract class PagingTests<TStore>(TStore store) : TaggedSearchTests<TSto
     [InlineData("")]
     [InlineData("&_sort=birthdate")]
     [InlineData("&_sort=-family,given")]
+    [InlineData("&_sort=-_lastUpdated")]
+    [InlineData("&_sort=_lastUpdated")]
     public async Task Walking_pages_while_others_create_and_update_matches_visits_each_original_match_once(string sort)
     {
         var originals = await CreatePatientsAsync(30);

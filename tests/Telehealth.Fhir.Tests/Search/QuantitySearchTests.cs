@@ -103,6 +103,18 @@ public abstract class QuantitySearchTests<TStore>(TStore store) : TaggedSearchTe
         await AssertFindsAsync("Observation?value-quantity=eb100||mm[Hg]", r.Systolic99);
     }
 
+    [Fact]
+    public async Task Quantity_missing_finds_observations_without_a_quantity_value()
+    {
+        var r = await CreateReadingsAsync();
+        var text = await CreateLabelledAsync("text value", new Observation
+        {
+            Status = ObservationStatus.Final, Code = new CodeableConcept("http://loinc.org", "8251-1"), Value = new FhirString("Bình thường"),
+        });
+        await AssertFindsAsync("Observation?value-quantity:missing=true", text);
+        await AssertFindsAsync("Observation?value-quantity:missing=false", r.Systolic120, r.Systolic100_5, r.Systolic99, r.UnitOnly120, r.Weight120, r.Glucose);
+    }
+
     [Theory]
     [InlineData("Observation?value-quantity=abc")]
     [InlineData("Observation?value-quantity=gt")]

@@ -39,6 +39,7 @@ public abstract class ReferenceSearchTests<TStore>(TStore store) : TaggedSearchT
         var w = await CreateWorldAsync();
         await AssertFindsAsync($"Observation?subject=Patient/{w.An.Id}", w.OfAn, w.OfAnByUrl, w.OfAnVersioned);
         await AssertFindsAsync($"Observation?subject=Patient/{w.Binh.Id}", w.OfBinh);
+        await AssertFindsAsync($"Observation?subject=Patient/{w.An.Id}/_history/1", w.OfAn, w.OfAnByUrl, w.OfAnVersioned);
         await AssertFindsAsync($"Observation?subject=Patient/{w.An.Id},Patient/{w.Binh.Id}", w.OfAn, w.OfAnByUrl, w.OfAnVersioned, w.OfBinh);
     }
 

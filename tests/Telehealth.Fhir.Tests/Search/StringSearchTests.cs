@@ -37,6 +37,20 @@ public abstract class StringSearchTests<TStore>(TStore store) : TaggedSearchTest
         await AssertFindsAsync("Patient?name=dang", p.DangThiHoa);
         await AssertFindsAsync("Patient?name=" + Esc("Đặng"), p.DangThiHoa);
         await AssertFindsAsync("Patient?family=" + Esc("đang"), p.DangThiHoa);
+        // U+00D0 (eth) is how some converted records spell Đ.
+        var dinh = await CreateLabelledAsync("\u00D0inh", Person("\u00D0inh", "Lễ"));
+        await AssertFindsAsync("Patient?name=dinh", dinh);
+        await AssertFindsAsync("Patient?name=" + Esc("\u0110inh"), dinh);
+    }
+
+    [Fact]
+    public async Task Composed_and_decomposed_marks_are_the_same_text_even_for_exact()
+    {
+        var decomposed = await CreateLabelledAsync("Nguyễn (NFD)", Person("Nguyễn".Normalize(System.Text.NormalizationForm.FormD), "Hạnh"));
+        var composed = "Nguyễn".Normalize(System.Text.NormalizationForm.FormC);
+        await AssertFindsAsync("Patient?name:exact=" + Esc(composed), decomposed);
+        await AssertFindsAsync("Patient?name:exact=" + Esc(composed.Normalize(System.Text.NormalizationForm.FormD)), decomposed);
+        await AssertFindsAsync("Patient?name=nguyen", decomposed);
     }
 
     [Fact]
