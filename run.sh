@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Starts the platform on this machine: SQLite files under data/, demo data loaded.
-# For now that is the FHIR record service; identity, scheduling and the web app join
-# it in later issues. Ctrl-C stops everything this script started.
+# For now that is the identity service and the FHIR record service; scheduling and the
+# web app join them in later issues. Ctrl-C stops everything this script started.
 #
-# Environment: FHIR_PORT (default 5082).
+# Environment: FHIR_PORT (default 5082), IDENTITY_PORT (default 5081).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,6 +13,11 @@ LOGS="$DATA/logs"
 FHIR_DB="$DATA/fhir.db"
 FHIR_LOG="$LOGS/fhir.log"
 FHIR_BASE="http://127.0.0.1:$FHIR_PORT/fhir"
+IDENTITY_PORT="${IDENTITY_PORT:-5081}"
+IDENTITY_DB="$DATA/identity.db"
+IDENTITY_KEYS="$DATA/identity-keys"  # token signing/encryption keys: keep them and tokens survive a restart
+IDENTITY_LOG="$LOGS/identity.log"
+IDENTITY_URL="http://127.0.0.1:$IDENTITY_PORT"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -27,22 +32,32 @@ mkdir -p "$DATA" "$LOGS"
 if (exec 3<>"/dev/tcp/127.0.0.1/$FHIR_PORT") 2>/dev/null; then
   die "port $FHIR_PORT is already in use (another ./run.sh?); stop it or set FHIR_PORT"
 fi
+if (exec 3<>"/dev/tcp/127.0.0.1/$IDENTITY_PORT") 2>/dev/null; then
+  die "port $IDENTITY_PORT is already in use (another ./run.sh?); stop it or set IDENTITY_PORT"
+fi
 
 log "building the record service (Release)"
 dotnet build Telehealth.Fhir -c Release -v quiet -nologo
+log "building the identity service (Release)"
+dotnet build identity/Telehealth.Identity -c Release -v quiet -nologo
 
 FHIR_PID=""
+IDENTITY_PID=""
+# Stops one service's process group (TERM, then KILL after 15 s).
+stop_group() {
+  local pid="$1" name="$2"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  log "stopping the $name"
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  local deadline=$((SECONDS + 15))
+  while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+}
 stop_services() {
   trap - INT TERM EXIT
-  [[ -n "$FHIR_PID" ]] || return 0
-  if kill -0 "$FHIR_PID" 2>/dev/null; then
-    log "stopping the record service"
-    kill -TERM -- "-$FHIR_PID" 2>/dev/null || true
-    local deadline=$((SECONDS + 15))
-    while kill -0 "$FHIR_PID" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
-    kill -KILL -- "-$FHIR_PID" 2>/dev/null || true
-  fi
-  FHIR_PID=""
+  stop_group "$FHIR_PID" "record service"
+  stop_group "$IDENTITY_PID" "identity service"
+  FHIR_PID="" IDENTITY_PID=""
 }
 trap stop_services EXIT
 trap 'exit 130' INT
@@ -58,6 +73,31 @@ Demo__Load=true \
   setsid dotnet run --project Telehealth.Fhir -c Release --no-build --no-launch-profile \
   >"$FHIR_LOG" 2>&1 </dev/null &
 FHIR_PID=$!
+
+log "starting the identity service on $IDENTITY_URL (log: ${IDENTITY_LOG#"$ROOT"/})"
+ASPNETCORE_URLS="$IDENTITY_URL" \
+ASPNETCORE_ENVIRONMENT=Development \
+Identity__Issuer="$IDENTITY_URL" \
+Identity__Storage__Provider=Sqlite \
+Identity__Storage__ConnectionString="Data Source=$IDENTITY_DB" \
+Identity__KeyFolder="$IDENTITY_KEYS" \
+Demo__Load=true \
+  setsid dotnet run --project identity/Telehealth.Identity -c Release --no-build --no-launch-profile \
+  >"$IDENTITY_LOG" 2>&1 </dev/null &
+IDENTITY_PID=$!
+
+deadline=$((SECONDS + 120))
+until curl -sf -o /dev/null "$IDENTITY_URL/.well-known/openid-configuration"; do
+  if ! kill -0 "$IDENTITY_PID" 2>/dev/null; then
+    tail -n 40 "$IDENTITY_LOG" >&2 || true
+    die "the identity service exited during start-up (log: $IDENTITY_LOG)"
+  fi
+  if ((SECONDS >= deadline)); then
+    tail -n 40 "$IDENTITY_LOG" >&2 || true
+    die "the identity service did not answer $IDENTITY_URL/.well-known/openid-configuration within 120 s"
+  fi
+  sleep 0.5
+done
 
 deadline=$((SECONDS + 120))
 until curl -sf -o /dev/null "$FHIR_BASE/metadata"; do
@@ -88,21 +128,42 @@ $rule
     $FHIR_BASE/Organization
     $FHIR_BASE/Practitioner
 
+  Đăng nhập / Identity (OpenID Connect)
+    $IDENTITY_URL
+    Cấu hình / Discovery:  $IDENTITY_URL/.well-known/openid-configuration
+    Trang đăng nhập / Sign-in page:  $IDENTITY_URL/account/login   (?lang=en)
+
+  Tài khoản mẫu / Demo logins (mật khẩu / password: Telehealth@2026)
+    tài khoản / user   vai trò / role
+    bs.xa              commune_doctor   (Trạm Y tế xã Phú Túc)
+    bs.chuyenkhoa      specialist       (bệnh viện tuyến trung ương / central hospital)
+    dieuphoi           coordinator
+    benhnhan           patient
+    quantri            facility_admin
+    admin              platform_admin
+  Ứng dụng mẫu / Demo clients: telehealth-web, smart-demo (PKCE),
+    demo-system (client credentials, secret demo-system-secret)
+
   Dữ liệu / Data (SQLite, dữ liệu mẫu / demo data)
     $FHIR_DB
-  Nhật ký / Log
+    $IDENTITY_DB   (khóa / keys: $IDENTITY_KEYS)
+  Nhật ký / Logs
     $FHIR_LOG
+    $IDENTITY_LOG
 
   Sắp có / Coming in later issues:
-    đăng nhập (identity), lịch hẹn (scheduling), ứng dụng web (web app)
-    logins (identity), scheduling and the web app
+    lịch hẹn (scheduling), ứng dụng web (web app)
+    scheduling and the web app
 
   Nhấn Ctrl-C để dừng / Press Ctrl-C to stop
 $rule
 
 EOF
 
+# Whichever service stops first ends the run (and the trap stops the other).
 rc=0
-wait "$FHIR_PID" || rc=$?
-FHIR_PID=""
+wait -n "$FHIR_PID" "$IDENTITY_PID" || rc=$?
+if ! kill -0 "$IDENTITY_PID" 2>/dev/null; then
+  die "the identity service stopped (exit code $rc); see $IDENTITY_LOG"
+fi
 die "the record service stopped (exit code $rc); see $FHIR_LOG"
