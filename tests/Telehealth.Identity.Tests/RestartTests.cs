@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using OpenIddict.Abstractions;
 using Telehealth.Identity.Tests.Infrastructure;
 
 namespace Telehealth.Identity.Tests;
@@ -26,6 +29,27 @@ public sealed class RestartTests(FixedIssuerSqliteStore store) : IClassFixture<F
         var refreshed = await Oidc.RefreshAsync(after.Client, Oidc.WebClient, Oidc.WebSecret, userTokens.RefreshToken);
         await Oidc.ValidateAsync(after, refreshed.AccessToken, audience: "telehealth-fhir");
         Assert.True(File.Exists(Path.Combine(store.KeyFolder, "signing-rsa.pem")));
+    }
+
+    [Fact]
+    public async Task Seeding_the_demo_again_on_restart_adds_nothing()
+    {
+        var before = await CountsAsync(store.Host);
+
+        var after = await CountsAsync(store.Restart());
+
+        Assert.Equal((6, 6, 3, 11), before); // accounts, roles, clients, scopes
+        Assert.Equal(before, after);
+    }
+
+    private static async Task<(int Users, int Roles, int Clients, int Scopes)> CountsAsync(IdentityServiceHost host)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var store = services.GetRequiredService<Telehealth.Identity.Storage.IdentityStore>();
+        return (await store.Users.CountAsync(), await store.Roles.CountAsync(),
+            (int)await services.GetRequiredService<IOpenIddictApplicationManager>().CountAsync(),
+            (int)await services.GetRequiredService<IOpenIddictScopeManager>().CountAsync());
     }
 
     private static async Task<string> KeyIdAsync(IdentityServiceHost host)

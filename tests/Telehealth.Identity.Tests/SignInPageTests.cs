@@ -113,6 +113,22 @@ public sealed class SignInPageTests(SqliteTestStore store) : IClassFixture<Sqlit
         Assert.Null(response.Headers.Location);
     }
 
+    [Theory]
+    [InlineData("Ngan@2026")]          // 9 characters
+    [InlineData("telehealth@2026")]    // no upper case
+    [InlineData("TELEHEALTH@2026")]    // no lower case
+    [InlineData("Telehealth@nam")]     // no digit
+    [InlineData("Telehealth2026")]     // no symbol
+    public async Task A_password_outside_the_policy_is_refused(string password)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
+
+        var result = await users.CreateAsync(new PlatformUser { UserName = "thu.nghiem." + Guid.NewGuid().ToString("N")[..8] }, password);
+
+        Assert.False(result.Succeeded);
+    }
+
     private async Task<string> CreateAccountAsync(string password)
     {
         var userName = "thu.nghiem." + Guid.NewGuid().ToString("N")[..8];
