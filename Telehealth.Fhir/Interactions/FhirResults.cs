@@ -41,7 +41,7 @@ public static class FhirResults
             response.Headers.ETag = stored.ETag;
             response.Headers.LastModified = stored.LastUpdated.ToString("R");
             if (location is not null) response.Headers.Location = location;
-            // Prefer: return=minimal sends no body; return=OperationOutcome a short outcome; the default the resource.
+            // Prefer: return=minimal sends no body; anything else (return=OperationOutcome is not implemented) the resource.
             if (prefer == "minimal" || stored.Json is null) return;
             response.ContentType = FhirJson.MediaType + "; charset=utf-8";
             await response.WriteAsync(stored.Json, Encoding.UTF8, context.RequestAborted);

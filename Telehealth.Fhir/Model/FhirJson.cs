@@ -17,8 +17,14 @@ public static class FhirJson
     private static readonly JsonSerializerOptions Lenient =
         new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector).UsingMode(DeserializationMode.Recoverable);
 
+    /// <summary>Media types whose body is read as FHIR JSON (application/json+fhir is what older clients send).</summary>
+    private static readonly HashSet<string> JsonMediaTypes = new(StringComparer.OrdinalIgnoreCase) { MediaType, "application/json", "application/json+fhir" };
+
     public static Resource Parse(string json)
     {
+        // The SDK answers a bare array or string with messages about its own parser (or, for an array, a crash).
+        if (!json.AsSpan().TrimStart().StartsWith("{"))
+            throw FhirException.BadRequest("The body is not a FHIR resource: send one JSON object with a resourceType, e.g. {\"resourceType\":\"Patient\", ...}.");
         try
         {
             return JsonSerializer.Deserialize<Resource>(json, Strict)
@@ -38,6 +44,10 @@ public static class FhirJson
 
     public static async Task<Resource> ReadBodyAsync(HttpRequest request, CancellationToken ct)
     {
+        var mediaType = request.ContentType?.Split(';')[0].Trim();
+        if (!string.IsNullOrEmpty(mediaType) && !JsonMediaTypes.Contains(mediaType))
+            throw new FhirException(415, OperationOutcome.IssueType.NotSupported,
+                $"This server reads FHIR resources as {MediaType} (or application/json), not '{mediaType}'.");
         using var reader = new StreamReader(request.Body);
         var body = await reader.ReadToEndAsync(ct);
         if (string.IsNullOrWhiteSpace(body)) throw FhirException.BadRequest("The body is empty; send a FHIR resource in JSON.");

@@ -52,6 +52,39 @@ public abstract class BadInputTests<TStore>(TStore store) : IClassFixture<TStore
         Assert.Equal(before, await SnapshotAsync($"Patient/{existing.Id}"));
     }
 
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("\"Patient\"")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("""{"resourceType":"Bệnhnhân","active":true}""")]
+    [InlineData("""{"active":true}""")]
+    public async Task A_body_that_is_json_but_no_resource_is_refused_with_400(string body)
+    {
+        var before = await Client.LatestChangeAsync();
+        var response = await SendAsync(HttpMethod.Post, "Patient", body);
+        await FhirHttp.ExpectAsync(response, HttpStatusCode.BadRequest);
+        Assert.NotEmpty(await FhirHttp.OutcomeTextAsync(response));
+        Assert.Equal(before, await Client.LatestChangeAsync());
+    }
+
+    [Fact]
+    public async Task A_body_in_a_format_other_than_json_is_refused_with_415()
+    {
+        var existing = await Client.CreateAsync(NewPatient(Marker()));
+        var before = await SnapshotAsync($"Patient/{existing.Id}");
+
+        await RefusedAsync(await SendAsync(HttpMethod.Post, "Patient", """<Patient xmlns="http://hl7.org/fhir"><active value="true"/></Patient>""", "application/fhir+xml"),
+            HttpStatusCode.UnsupportedMediaType, "application/fhir+xml", "application/fhir+json");
+        await RefusedAsync(await SendAsync(HttpMethod.Put, $"Patient/{existing.Id}", "resourceType=Patient", "application/x-www-form-urlencoded"),
+            HttpStatusCode.UnsupportedMediaType, "application/x-www-form-urlencoded");
+        // Plain JSON is FHIR JSON to this server.
+        await FhirHttp.ExpectAsync(await SendAsync(HttpMethod.Post, "Patient", """{"resourceType":"Patient","active":true}""", "application/json"),
+            HttpStatusCode.Created);
+
+        Assert.Equal(before.Resource, await Client.RawAsync($"Patient/{existing.Id}"));
+    }
+
     [Fact]
     public async Task A_body_whose_resourceType_differs_from_the_url_is_refused_with_400()
     {
