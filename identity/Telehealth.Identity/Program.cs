@@ -14,7 +14,7 @@ var app = builder.Build();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();          // /account/login
-app.MapConnectEndpoints();    // /connect/authorize, /connect/token, /connect/endsession
+app.MapConnectEndpoints();    // /connect/authorize, token, endsession, userinfo
 app.MapGet("/", () => Results.Redirect("/account/login"));
 
 app.Run();

@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Telehealth.Identity.Storage;
@@ -48,6 +51,16 @@ public abstract class AuthorizationCodeTests<TStore>(TStore store) : IClassFixtu
         Assert.Equal("Organization/tram-phu-tuc", access.GetClaim("organization").Value);
         Assert.Equal(["fhirUser", "openid", "profile", "user/*.rs"], access.GetClaim("scope").Value.Split(' ').Order());
         Assert.Null(tokens["refresh_token"]); // no offline_access asked
+
+        using var userInfoRequest = new HttpRequestMessage(HttpMethod.Get, "connect/userinfo");
+        userInfoRequest.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
+        using var userInfo = await Host.Client.SendAsync(userInfoRequest);
+        Assert.Equal(HttpStatusCode.OK, userInfo.StatusCode);
+        var info = JsonDocument.Parse(await userInfo.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(subject, info.GetProperty("sub").GetString());
+        Assert.Equal("Practitioner/bs-nguyen-van-an", info.GetProperty("fhirUser").GetString());
+        Assert.Equal("Organization/tram-phu-tuc", info.GetProperty("organization").GetString());
+        Assert.Equal("commune_doctor", Assert.Single(info.GetProperty("role").EnumerateArray()).GetString());
     }
 
     [Fact]

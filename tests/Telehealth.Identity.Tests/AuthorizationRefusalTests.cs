@@ -69,6 +69,44 @@ public sealed class AuthorizationRefusalTests(SqliteTestStore store) : IClassFix
     }
 
     [Fact]
+    public async Task Replaying_a_code_also_revokes_the_tokens_it_gave()
+    {
+        using var browser = Host.NewBrowser();
+        var pkce = Pkce.New();
+        var callback = await Oidc.SignInThroughAsync(browser,
+            Oidc.AuthorizeUrl(Oidc.WebClient, Oidc.WebRedirect, "openid offline_access user/*.rs", "s", pkce), "bs.xa");
+        var redeem = new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["redirect_uri"] = Oidc.WebRedirect,
+            ["code"] = Oidc.Query(callback)["code"],
+            ["code_verifier"] = pkce.Verifier,
+        };
+        var first = await Oidc.TokenAsync(Host.Client, redeem, Oidc.WebClient, Oidc.WebSecret);
+
+        var second = await Oidc.TokenAsync(Host.Client, redeem, Oidc.WebClient, Oidc.WebSecret);
+
+        Assert.Equal("invalid_grant", second.Error);
+        // A replayed code may have been stolen: whatever the first redemption gave is no longer good either.
+        var refreshed = await Oidc.RefreshAsync(Host.Client, Oidc.WebClient, Oidc.WebSecret, first.RefreshToken);
+        Assert.Equal("invalid_grant", refreshed.Error);
+    }
+
+    [Fact]
+    public async Task Prompt_none_without_a_session_answers_login_required_to_the_client()
+    {
+        using var browser = Host.NewBrowser();
+        var url = Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, "openid", "s", Pkce.New()) + "&prompt=none";
+
+        var target = browser.RedirectTarget(await browser.GetAsync(url));
+
+        Assert.Equal(Oidc.SmartRedirect, target.GetLeftPart(UriPartial.Path));
+        var query = Oidc.Query(target);
+        Assert.Equal("login_required", query["error"]);
+        Assert.False(query.ContainsKey("code"));
+    }
+
+    [Fact]
     public async Task A_code_with_the_wrong_verifier_is_refused()
     {
         var (code, _) = await SignInForCodeAsync();

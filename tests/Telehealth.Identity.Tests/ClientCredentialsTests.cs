@@ -33,6 +33,18 @@ public abstract class ClientCredentialsTests<TStore>(TStore store) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_service_token_gets_no_userinfo_because_no_person_is_behind_it()
+    {
+        var accessToken = (await RequestAsync("system/*.rs")).AccessToken;
+        using var request = new HttpRequestMessage(HttpMethod.Get, "connect/userinfo");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+
+        using var response = await Host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_wrong_secret_is_refused()
     {
         var response = await RequestAsync("system/*.cruds", secret: "not-the-secret");

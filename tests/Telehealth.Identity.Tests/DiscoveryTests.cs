@@ -21,7 +21,8 @@ public sealed class DiscoveryTests(SqliteTestStore store) : IClassFixture<Sqlite
         {
             ("authorization_endpoint", "/connect/authorize"), ("token_endpoint", "/connect/token"),
             ("introspection_endpoint", "/connect/introspect"), ("revocation_endpoint", "/connect/revoke"),
-            ("end_session_endpoint", "/connect/endsession"), ("jwks_uri", "/.well-known/jwks"),
+            ("end_session_endpoint", "/connect/endsession"), ("userinfo_endpoint", "/connect/userinfo"),
+            ("jwks_uri", "/.well-known/jwks"),
         })
             Assert.Equal(Host.BaseUrl + path, doc.GetProperty(name).GetString());
 

@@ -25,6 +25,7 @@ public static class ConnectEndpoints
         app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], Authorize).DisableAntiforgery();
         app.MapPost("/connect/token", Exchange).DisableAntiforgery();
         app.MapMethods("/connect/endsession", [HttpMethods.Get, HttpMethods.Post], EndSession).DisableAntiforgery();
+        app.MapMethods("/connect/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfo).DisableAntiforgery();
         return app;
     }
 
@@ -101,6 +102,33 @@ public static class ConnectEndpoints
         // post_logout_redirect_uri (checked against the client), or to the home page.
         await signIn.SignOutAsync();
         return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictScheme]);
+    }
+
+    private static async Task<IResult> UserInfo(HttpContext http, UserManager<PlatformUser> users)
+    {
+        // OpenIddict has validated the bearer access token; this is the principal it carried.
+        var token = await http.AuthenticateAsync(OpenIddictScheme);
+        var user = token.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+        if (user is null)
+            return Results.Challenge(new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidToken,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The token does not belong to a person's account.",
+            }), [OpenIddictScheme]);
+
+        // What the granted scopes allow, read fresh from the account.
+        var granted = token.Principal!;
+        var claims = new Dictionary<string, object>(StringComparer.Ordinal) { [Claims.Subject] = user.Id };
+        if (granted.HasScope(Scopes.Profile))
+        {
+            claims[Claims.Name] = user.DisplayName ?? user.UserName!;
+            claims[Claims.PreferredUsername] = user.UserName!;
+        }
+        if (user.FhirUser is not null && (granted.HasScope(PlatformScopes.FhirUser) || granted.HasScope(Scopes.Profile)))
+            claims[PlatformClaims.FhirUser] = user.FhirUser;
+        if (user.Organization is not null) claims[PlatformClaims.Organization] = user.Organization;
+        claims[Claims.Role] = await users.GetRolesAsync(user);
+        return Results.Json(claims);
     }
 
     private static IResult Refuse(string error, string description) => Results.Forbid(

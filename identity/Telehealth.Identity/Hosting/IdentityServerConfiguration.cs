@@ -73,7 +73,8 @@ public static class IdentityServerConfiguration
                       .SetTokenEndpointUris("connect/token")
                       .SetIntrospectionEndpointUris("connect/introspect")
                       .SetRevocationEndpointUris("connect/revoke")
-                      .SetEndSessionEndpointUris("connect/endsession");
+                      .SetEndSessionEndpointUris("connect/endsession")
+                      .SetUserInfoEndpointUris("connect/userinfo");
 
                 // A fixed issuer: tokens name the same issuer whichever address or proxy the request came through.
                 if (issuer.Length > 0) server.SetIssuer(new Uri(issuer, UriKind.Absolute));
@@ -109,7 +110,8 @@ public static class IdentityServerConfiguration
                 var aspNetCore = server.UseAspNetCore()
                       .EnableAuthorizationEndpointPassthrough()
                       .EnableTokenEndpointPassthrough()
-                      .EnableEndSessionEndpointPassthrough();
+                      .EnableEndSessionEndpointPassthrough()
+                      .EnableUserInfoEndpointPassthrough();
 
                 // On one machine the platform speaks plain HTTP on loopback; deployments behind TLS set Identity:RequireHttps=true.
                 if (!requireHttps) aspNetCore.DisableTransportSecurityRequirement();
