@@ -1,6 +1,7 @@
 using System.Net;
 using Hl7.Fhir.Model;
 using Telehealth.Fhir.Tests.Infrastructure;
+using static Telehealth.Fhir.Tests.Infrastructure.BundleHttp;
 
 namespace Telehealth.Fhir.Tests;
 
@@ -30,33 +31,6 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         Value = new Quantity(72, "/min", "http://unitsofmeasure.org"),
     };
 
-    private static Bundle.EntryComponent Entry(Bundle.HTTPVerb method, string url, Resource? resource = null, string? fullUrl = null,
-        string? ifNoneExist = null, string? ifMatch = null) => new()
-    {
-        FullUrl = fullUrl,
-        Resource = resource,
-        Request = new Bundle.RequestComponent { Method = method, Url = url, IfNoneExist = ifNoneExist, IfMatch = ifMatch },
-    };
-
-    private async Task<Bundle> PostBundleAsync(Bundle.BundleType type, params Bundle.EntryComponent[] entries)
-    {
-        var bundle = new Bundle { Type = type };
-        bundle.Entry.AddRange(entries);
-        var response = await Client.PostAsync("", FhirHttp.Content(bundle));
-        await FhirHttp.ExpectAsync(response, HttpStatusCode.OK);
-        var result = await FhirHttp.ReadAsync<Bundle>(response);
-        Assert.Equal(type == Bundle.BundleType.Batch ? Bundle.BundleType.BatchResponse : Bundle.BundleType.TransactionResponse, result.Type);
-        Assert.Equal(entries.Length, result.Entry.Count);
-        return result;
-    }
-
-    private async Task<T> ReadAsync<T>(string reference) where T : Resource
-    {
-        var response = await Client.GetAsync(reference);
-        await FhirHttp.ExpectAsync(response, HttpStatusCode.OK);
-        return await FhirHttp.ReadAsync<T>(response);
-    }
-
     [Fact]
     public async Task A_transaction_resolves_urn_uuid_references_between_its_entries_and_answers_201_with_locations()
     {
@@ -68,7 +42,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
             Subject = new ResourceReference(patientUrn),
         };
         // The Observation comes first: references must resolve whatever the entries' order.
-        var result = await PostBundleAsync(Bundle.BundleType.Transaction,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Transaction,
             Entry(Bundle.HTTPVerb.POST, "Observation", HeartRate(patientUrn, encounterUrn), $"urn:uuid:{Guid.NewGuid()}"),
             Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(NewCccd()), patientUrn),
             Entry(Bundle.HTTPVerb.POST, "Encounter", encounter, encounterUrn));
@@ -83,10 +57,10 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
             Assert.EndsWith($"/{types[i]}/{entry.Resource.Id}", entry.FullUrl);
         }
         var (observationId, patientId, encounterId) = (result.Entry[0].Resource.Id, result.Entry[1].Resource.Id, result.Entry[2].Resource.Id);
-        var observation = await ReadAsync<Observation>($"Observation/{observationId}");
+        var observation = await Client.ReadOkAsync<Observation>($"Observation/{observationId}");
         Assert.Equal($"Patient/{patientId}", observation.Subject.Reference);
         Assert.Equal($"Encounter/{encounterId}", observation.Encounter.Reference);
-        Assert.Equal($"Patient/{patientId}", (await ReadAsync<Encounter>($"Encounter/{encounterId}")).Subject.Reference);
+        Assert.Equal($"Patient/{patientId}", (await Client.ReadOkAsync<Encounter>($"Encounter/{encounterId}")).Subject.Reference);
         // The index was written with the rewritten references, so searches by them find the new resources.
         Assert.Equal([observationId], await Client.IdsAsync($"Observation?subject=Patient/{patientId}"));
         Assert.Equal([observationId], await Client.IdsAsync($"Observation?encounter={encounterId}"));
@@ -100,7 +74,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         var freshCccd = NewCccd();
         var (matchedUrn, freshUrn) = ($"urn:uuid:{Guid.NewGuid()}", $"urn:uuid:{Guid.NewGuid()}");
 
-        var result = await PostBundleAsync(Bundle.BundleType.Transaction,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Transaction,
             Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(cccd), matchedUrn, ifNoneExist: $"identifier={Cccd}|{cccd}"),
             Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(freshCccd), freshUrn, ifNoneExist: $"identifier={Cccd}|{freshCccd}"),
             Entry(Bundle.HTTPVerb.POST, "Observation", HeartRate(matchedUrn)),
@@ -110,8 +84,8 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         Assert.Equal(existing.Id, result.Entry[0].Resource.Id);
         Assert.Equal("1", result.Entry[0].Resource.Meta.VersionId);
         var freshId = result.Entry[1].Resource.Id;
-        Assert.Equal($"Patient/{existing.Id}", (await ReadAsync<Observation>($"Observation/{result.Entry[2].Resource.Id}")).Subject.Reference);
-        Assert.Equal($"Patient/{freshId}", (await ReadAsync<Observation>($"Observation/{result.Entry[3].Resource.Id}")).Subject.Reference);
+        Assert.Equal($"Patient/{existing.Id}", (await Client.ReadOkAsync<Observation>($"Observation/{result.Entry[2].Resource.Id}")).Subject.Reference);
+        Assert.Equal($"Patient/{freshId}", (await Client.ReadOkAsync<Observation>($"Observation/{result.Entry[3].Resource.Id}")).Subject.Reference);
         Assert.Equal([existing.Id], await Client.IdsAsync($"Patient?identifier={Cccd}|{cccd}"));
         Assert.Equal([freshId], await Client.IdsAsync($"Patient?identifier={Cccd}|{freshCccd}"));
     }
@@ -125,13 +99,13 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         changed.Telecom = [new ContactPoint(ContactPoint.ContactPointSystem.Phone, null, "+84 90 123 4567")];
         var absentCccd = NewCccd();
 
-        var result = await PostBundleAsync(Bundle.BundleType.Transaction,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Transaction,
             Entry(Bundle.HTTPVerb.PUT, $"Patient?identifier={Cccd}|{cccd}", changed),
             Entry(Bundle.HTTPVerb.PUT, $"Patient?identifier={Cccd}|{absentCccd}", NewPatient(absentCccd)));
 
         Assert.Equal(["200 OK", "201 Created"], result.Entry.Select(e => e.Response.Status));
         Assert.Equal(existing.Id, result.Entry[0].Resource.Id);
-        var current = await ReadAsync<Patient>($"Patient/{existing.Id}");
+        var current = await Client.ReadOkAsync<Patient>($"Patient/{existing.Id}");
         Assert.Equal("2", current.Meta.VersionId);
         Assert.Equal("+84 90 123 4567", current.Telecom.Single().Value);
         Assert.Equal([result.Entry[1].Resource.Id], await Client.IdsAsync($"Patient?identifier={Cccd}|{absentCccd}"));
@@ -149,7 +123,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         var response = await Client.PostAsync("", FhirHttp.Content(bundle));
         await FhirHttp.ExpectAsync(response, HttpStatusCode.BadRequest);
         Assert.Contains("someone-else", await FhirHttp.OutcomeTextAsync(response));
-        Assert.Equal("1", (await ReadAsync<Patient>($"Patient/{existing.Id}")).Meta.VersionId);
+        Assert.Equal("1", (await Client.ReadOkAsync<Patient>($"Patient/{existing.Id}")).Meta.VersionId);
         Assert.Equal("404", await Client.RawAsync("Patient/someone-else"));
     }
 
@@ -160,7 +134,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         var cccd = NewCccd();
         var byCriteria = await Client.CreateAsync(NewPatient(cccd));
 
-        var result = await PostBundleAsync(Bundle.BundleType.Transaction,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Transaction,
             Entry(Bundle.HTTPVerb.DELETE, $"Patient/{byId.Id}"),
             Entry(Bundle.HTTPVerb.DELETE, $"Patient?identifier={Cccd}|{cccd}"));
 
@@ -176,7 +150,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         var patient = await Client.CreateAsync(NewPatient(cccd));
         var observation = await Client.CreateAsync(HeartRate($"Patient/{patient.Id}"));
 
-        var result = await PostBundleAsync(Bundle.BundleType.Batch,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Batch,
             Entry(Bundle.HTTPVerb.GET, $"Patient/{patient.Id}"),
             Entry(Bundle.HTTPVerb.GET, $"Observation?subject=Patient/{patient.Id}"),
             Entry(Bundle.HTTPVerb.GET, $"Patient/{patient.Id}/_history/1"));
@@ -197,7 +171,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         mismatched.Id = "body-id";
         var missing = "missing-" + Guid.NewGuid().ToString("N")[..8];
 
-        var result = await PostBundleAsync(Bundle.BundleType.Batch,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Batch,
             Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(cccd)),
             Entry(Bundle.HTTPVerb.PUT, "Patient/url-id", mismatched),
             Entry(Bundle.HTTPVerb.GET, $"Patient/{missing}"),
@@ -222,7 +196,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         var patient = await Client.CreateAsync(NewPatient(NewCccd()));
         var cccd = NewCccd();
 
-        var result = await PostBundleAsync(Bundle.BundleType.Batch,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Batch,
             Entry(Bundle.HTTPVerb.GET, $"Patient/{patient.Id}/_history"),
             Entry(Bundle.HTTPVerb.GET, $"Patient/{patient.Id}/$everything"),
             Entry(Bundle.HTTPVerb.PUT, "Patient", NewPatient(NewCccd())),
@@ -233,7 +207,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
             result.Entry.Select(e => e.Response.Status));
         Assert.All(result.Entry.Take(4), e => Assert.IsType<OperationOutcome>(e.Response.Outcome));
         Assert.Contains("_history", Assert.IsType<OperationOutcome>(result.Entry[0].Response.Outcome).Issue[0].Diagnostics);
-        Assert.Equal("1", (await ReadAsync<Patient>($"Patient/{patient.Id}")).Meta.VersionId);
+        Assert.Equal("1", (await Client.ReadOkAsync<Patient>($"Patient/{patient.Id}")).Meta.VersionId);
         Assert.Equal(1, await Client.CountAsync("Patient", $"identifier={Cccd}|{cccd}"));
     }
 
@@ -291,7 +265,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         Assert.Contains("Bundle.entry[3]", await FhirHttp.OutcomeTextAsync(response));
         Assert.Equal(before, await Client.LatestChangeAsync());
         Assert.Equal(0, await Client.CountAsync("Patient", $"identifier={Cccd}|{cccd}"));
-        var current = await ReadAsync<Patient>($"Patient/{existing.Id}");
+        var current = await Client.ReadOkAsync<Patient>($"Patient/{existing.Id}");
         Assert.Equal("2", current.Meta.VersionId);
         Assert.True(current.Active);
     }
@@ -303,7 +277,7 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
         var patient = NewPatient(NewCccd());
         patient.Id = id;
 
-        var result = await PostBundleAsync(Bundle.BundleType.Transaction,
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Transaction,
             Entry(Bundle.HTTPVerb.GET, $"Patient/{id}"),
             Entry(Bundle.HTTPVerb.PUT, $"Patient/{id}", patient));
 
@@ -322,10 +296,10 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
             Data = System.Text.Encoding.UTF8.GetBytes("""[{"op":"replace","path":"/gender","value":"female"}]"""),
         };
 
-        var result = await PostBundleAsync(Bundle.BundleType.Transaction, Entry(Bundle.HTTPVerb.PATCH, $"Patient/{existing.Id}", patch));
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Transaction, Entry(Bundle.HTTPVerb.PATCH, $"Patient/{existing.Id}", patch));
 
         Assert.Equal("200 OK", result.Entry[0].Response.Status);
-        var current = await ReadAsync<Patient>($"Patient/{existing.Id}");
+        var current = await Client.ReadOkAsync<Patient>($"Patient/{existing.Id}");
         Assert.Equal(AdministrativeGender.Female, current.Gender);
         Assert.Equal("2", current.Meta.VersionId);
     }
