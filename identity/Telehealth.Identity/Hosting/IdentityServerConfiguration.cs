@@ -87,7 +87,7 @@ public static class IdentityServerConfiguration
                 // Every code request must carry a PKCE challenge, public and confidential clients alike.
                 server.RequireProofKeyForCodeExchange();
 
-                // S256 only: a "plain" challenge is the verifier itself and protects nothing if the request leaks.
+                // S256 only: a "plain" challenge is the verifier itself. OpenIddict 7 enables only S256 already; this keeps it so.
                 server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
 
                 // Rolling refresh tokens are OpenIddict's default; no leeway means a spent one is refused at once and revokes its chain.
