@@ -26,6 +26,9 @@ public sealed class OperationOutcomeMiddleware(RequestDelegate next, IOptions<Re
         try
         {
             await next(context);
+            // Routing answers an unknown path (404) or method (405) with no body: say what was asked, as FHIR.
+            if (!context.Response.HasStarted && context.Response.StatusCode is 404 or 405)
+                await FhirResults.Outcome(Unrouted(context).ToOutcome(), context.Response.StatusCode).ExecuteAsync(context);
         }
         catch (FhirException e)
         {
@@ -46,6 +49,14 @@ public sealed class OperationOutcomeMiddleware(RequestDelegate next, IOptions<Re
             await WriteAsync(context, new FhirException(500, OperationOutcome.IssueType.Exception,
                 $"The server failed to process the request; quote trace id {context.TraceIdentifier} when reporting it."));
         }
+    }
+
+    private static FhirException Unrouted(HttpContext context)
+    {
+        var request = $"{context.Request.Method} {context.Request.Path}";
+        return context.Response.StatusCode == 405
+            ? new FhirException(405, OperationOutcome.IssueType.NotSupported, $"{request}: {context.Request.Method} is not allowed here (allowed: {context.Response.Headers.Allow}).")
+            : FhirException.NotFound($"{request}: there is no such interaction in this FHIR API.");
     }
 
     private static async System.Threading.Tasks.Task WriteAsync(HttpContext context, FhirException e)

@@ -163,6 +163,34 @@ public abstract class BadInputTests<TStore>(TStore store) : IClassFixture<TStore
     }
 
     [Fact]
+    public async Task A_path_or_method_the_api_does_not_have_answers_with_an_OperationOutcome()
+    {
+        var existing = await Client.CreateAsync(NewPatient(Marker()));
+        var before = await SnapshotAsync($"Patient/{existing.Id}");
+
+        await RefusedAsync(await Client.GetAsync($"Patient/{existing.Id}/_history/1/extra"), HttpStatusCode.NotFound, $"Patient/{existing.Id}/_history/1/extra");
+        await RefusedAsync(await SendAsync(HttpMethod.Post, $"Patient/{existing.Id}", """{"resourceType":"Patient"}"""),
+            HttpStatusCode.MethodNotAllowed, "POST");
+        var typePatch = await SendAsync(HttpMethod.Patch, "Patient", "[]", "application/json-patch+json");
+        await RefusedAsync(typePatch, HttpStatusCode.MethodNotAllowed, "PATCH");
+        Assert.Contains("POST", typePatch.Content.Headers.Allow);
+
+        Assert.Equal(before, await SnapshotAsync($"Patient/{existing.Id}"));
+    }
+
+    [Fact]
+    public async Task An_id_that_is_not_a_valid_FHIR_id_is_refused_with_400()
+    {
+        var before = await Client.LatestChangeAsync();
+        var tooLong = new string('a', 65);
+        await RefusedAsync(await SendAsync(HttpMethod.Put, $"Patient/{tooLong}", $$"""{"resourceType":"Patient","id":"{{tooLong}}"}"""),
+            HttpStatusCode.BadRequest, tooLong);
+        await RefusedAsync(await SendAsync(HttpMethod.Put, "Patient/bn_01", """{"resourceType":"Patient","id":"bn_01"}"""),
+            HttpStatusCode.BadRequest, "bn_01");
+        Assert.Equal(before, await Client.LatestChangeAsync());
+    }
+
+    [Fact]
     public async Task An_update_with_a_stale_If_Match_is_refused_with_412_and_keeps_the_current_version()
     {
         var created = await Client.CreateAsync(NewPatient(Marker()));
