@@ -139,7 +139,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
         // Without a type, the chain goes into every target type that has the chained parameter, as the spec's
         // "DiagnosticReport?subject.name=peter" does; "subject:Patient.name" narrows it to one.
         var restName = SplitModifier(rest.Split('.')[0]).Name;
-        var targets = reference.Targets.Where(t => restName.StartsWith("_has:", StringComparison.Ordinal) || registry.Find(t, restName) is not null).ToList();
+        var targets = reference.Targets.Where(t => registry.Find(t, restName) is not null).ToList();
         if (targets.Count == 0)
             return Unknown(strict, $"None of the types '{name}' can refer to ({string.Join(", ", reference.Targets)}) has a search parameter '{restName}'.");
         var chains = new List<Criterion>();

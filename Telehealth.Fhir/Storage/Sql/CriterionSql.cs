@@ -147,8 +147,14 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
     {
         if (m.Parameter.IsColumn) return m.Missing ? "1=0" : "1=1";
         var i = p.Alias("i");
-        return $"{alias}.rkey {(m.Missing ? "NOT IN" : "IN")} (SELECT {i}.rkey FROM {IndexTables.For(m.Parameter.Type)} {i} " +
-               $"WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(m.Parameter.Name)})";
+        var present = $"SELECT {i}.rkey FROM {IndexTables.For(m.Parameter.Type)} {i} WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(m.Parameter.Name)}";
+        if (m.Parameter.Type == SearchParamType.Reference)
+        {
+            // A reference given only by identifier is still there; its identifier is indexed as a token.
+            var t = p.Alias("i");
+            present += $" UNION SELECT {t}.rkey FROM ix_token {t} WHERE {t}.type = {p.Add(type)} AND {t}.param = {p.Add(m.Parameter.Name + ":identifier")}";
+        }
+        return $"{alias}.rkey {(m.Missing ? "NOT IN" : "IN")} ({present})";
     }
 
     private string ChainPredicate(ChainCriterion chain, string alias, string type)

@@ -88,6 +88,9 @@ public abstract class ReferenceSearchTests<TStore>(TStore store) : TaggedSearchT
         await AssertFindsAsync($"Observation?subject:identifier={Cccd}|{number}", byIdentifier);
         await AssertFindsAsync($"Observation?subject:identifier={number}", byIdentifier, other);
         await AssertFindsAsync($"Observation?subject:identifier={Cccd}|{number}x");
+        // A reference given only by its identifier is not missing.
+        await AssertFindsAsync("Observation?subject:missing=true");
+        await AssertFindsAsync("Observation?subject:missing=false", byIdentifier, other);
     }
 
     [Fact]
