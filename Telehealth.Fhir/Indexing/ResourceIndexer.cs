@@ -10,17 +10,22 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<Re
     public ResourceIndex Index(Resource resource)
     {
         var index = new ResourceIndex();
-        var node = resource.ToPocoNode(ModelInfo.ModelInspector);
-        var context = new FhirEvaluationContext { Resource = node, RootResource = node };
+        // The FHIRPath view of the resource is only built when a branch or a composite needs it.
+        PocoNode? node = null;
+        FhirEvaluationContext? context = null;
+        PocoNode Node() => node ??= resource.ToPocoNode(ModelInfo.ModelInspector);
+        FhirEvaluationContext Context() => context ??= new FhirEvaluationContext { Resource = Node(), RootResource = Node() };
         foreach (var parameter in registry.For(resource.TypeName))
         {
             if (parameter.IsColumn) continue;
             foreach (var branch in parameter.Branches)
             {
-                IEnumerable<PocoNode> values;
+                IEnumerable<Base> values;
                 try
                 {
-                    values = branch.Expression(node, context).ToList();
+                    values = branch.Path is { } path
+                        ? path.Select(resource).ToList()
+                        : branch.Expression(Node(), Context()).Select(n => n.Poco).OfType<Base>().ToList();
                 }
                 catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException or InvalidCastException)
                 {
@@ -29,14 +34,13 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<Re
                     continue;
                 }
                 foreach (var value in values)
-                    if (value.Poco is { } poco)
-                        Add(index, parameter, branch, poco, node, context);
+                    Add(index, parameter, branch, value, parameter.Type == SearchParamType.Composite ? Context() : null);
             }
         }
         return index;
     }
 
-    private static void Add(ResourceIndex index, SearchParameterInfo p, ParameterBranch branch, Base value, PocoNode root, FhirEvaluationContext context)
+    private static void Add(ResourceIndex index, SearchParameterInfo p, ParameterBranch branch, Base value, FhirEvaluationContext? context)
     {
         switch (p.Type)
         {
@@ -72,7 +76,7 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<Re
                     index.Uris.Add(new UriIndex(p.Name, uri));
                 break;
             case SearchParamType.Composite:
-                foreach (var c in CompositeReader.Read(p, value, context))
+                foreach (var c in CompositeReader.Read(p, value, context!))
                     index.Composites.Add(c);
                 break;
         }

@@ -7,9 +7,16 @@ using Hl7.FhirPath;
 namespace Telehealth.Fhir.Indexing;
 
 /// <summary>One path of a parameter's expression that applies to one resource type.</summary>
-/// <param name="Expression">Compiled FHIRPath for this branch.</param>
+/// <param name="Source">The FHIRPath of this branch.</param>
 /// <param name="TargetType">When the SDK's expression says <c>where(resolve() is X)</c>, only references to X count.</param>
-public sealed record ParameterBranch(CompiledExpression Expression, string? TargetType);
+/// <param name="Path">The same branch as a plain element walk, when it is one; then FHIRPath is never compiled.</param>
+public sealed record ParameterBranch(string Source, string? TargetType, ElementPath? Path)
+{
+    private readonly Lazy<CompiledExpression> compiled = new(() => SearchParameterRegistry.Compile(Source));
+
+    /// <summary>Compiled on first use: most branches are walked as plain paths and never need it.</summary>
+    public CompiledExpression Expression => compiled.Value;
+}
 
 public sealed record CompositeComponent(SearchParamType Type, CompiledExpression Expression);
 
@@ -111,9 +118,14 @@ public sealed partial class SearchParameterRegistry
         if (m.Success)
         {
             var stripped = branch.Remove(m.Index, m.Length);
-            return new ParameterBranch(Compiler.Compile(stripped), m.Groups["type"].Value);
+            return new ParameterBranch(stripped, m.Groups["type"].Value, ElementPath.TryParse(stripped));
         }
-        return new ParameterBranch(Compiler.Compile(branch), null);
+        return new ParameterBranch(branch, null, ElementPath.TryParse(branch));
+    }
+
+    internal static CompiledExpression Compile(string expression)
+    {
+        lock (Compiler) return Compiler.Compile(expression);
     }
 
     /// <summary>
