@@ -35,10 +35,14 @@ public static class RecordServiceExtensions
     }
 }
 
-/// <summary>Brings the schema up to date before the server takes requests.</summary>
-internal sealed class SchemaMigrationWorker(SchemaMigrator migrator) : IHostedService
+/// <summary>
+/// Brings the schema up to date before the server takes requests. Taking the parameter registry here builds it at
+/// start-up (about half a second) rather than in the first request that needs it.
+/// </summary>
+internal sealed class SchemaMigrationWorker(SchemaMigrator migrator, SearchParameterRegistry registry) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        registry.IsKnownType("Patient") ? migrator.MigrateAsync(cancellationToken) : throw new InvalidOperationException("The R4 model has no Patient.");
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -7,7 +7,11 @@ public sealed record StringIndex(string Param, string Folded, string Exact);
 public sealed record TokenIndex(string Param, string? System, string? Code, string? Text);
 
 /// <summary>A date or period as an inclusive range of UTC ticks.</summary>
-public sealed record DateIndex(string Param, long Low, long High);
+public sealed record DateIndex(string Param, long Low, long High)
+{
+    /// <summary>Spans under a day: then a bound on its end bounds its start too (see DateSql).</summary>
+    public bool IsShort => High - Low < TimeSpan.TicksPerDay;
+}
 
 /// <summary>A reference: local target (type and id) or an absolute URL.</summary>
 public sealed record ReferenceIndex(string Param, string? TargetType, string? TargetId, string? Url);

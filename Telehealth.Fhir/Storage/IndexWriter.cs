@@ -25,8 +25,8 @@ internal static class IndexWriter
             index.Strings.Distinct(), s => [s.Param, s.Folded, s.Exact], ct);
         await InsertRowsAsync(tx, key, type, "ix_token", ["param", "system", "code", "text"],
             index.Tokens.Distinct(), t => [t.Param, t.System, t.Code, t.Text], ct);
-        await InsertRowsAsync(tx, key, type, "ix_date", ["param", "low", "high"],
-            index.Dates.Distinct(), d => [d.Param, d.Low, d.High], ct);
+        await InsertRowsAsync(tx, key, type, "ix_date", ["param", "low", "high", "is_short"],
+            index.Dates.Distinct(), d => [d.Param, d.Low, d.High, d.IsShort ? 1 : 0], ct);
         await InsertRowsAsync(tx, key, type, "ix_reference", ["param", "target_type", "target_id", "url"],
             index.References.Distinct(), r => [r.Param, r.TargetType, r.TargetId, r.Url], ct);
         await InsertRowsAsync(tx, key, type, "ix_quantity", ["param", "system", "code", "low", "high"],

@@ -12,6 +12,8 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
     public string Predicate(Criterion criterion, string alias, string type) => criterion switch
     {
         ParameterCriterion c when c.Parameter.IsColumn => ColumnPredicate(c, alias),
+        ParameterCriterion { Parameter.Type: SearchParamType.Date, Modifier: null } c =>
+            new DateSql(p, clock).Predicate([c], alias, type, c.Parameter.Name),
         ParameterCriterion c => ParameterPredicate(c, alias, type),
         MissingCriterion m => MissingPredicate(m, alias, type),
         ChainCriterion chain => ChainPredicate(chain, alias, type),
@@ -78,13 +80,8 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
 
     private string DateMatch(string low, string high, DateValue d)
     {
-        var (from, to) = (d.Range.Low, d.Range.High);
-        if (d.Prefix == Prefix.Ap)
-        {
-            var distance = Math.Abs(clock.GetUtcNow().UtcTicks - from) / 10;
-            (from, to) = (Math.Max(DateTime.MinValue.Ticks, from - distance), Math.Min(DateTime.MaxValue.Ticks, to + distance));
-        }
-        return RangeSql.CompareDate(low, high, d.Prefix, p.Add(from), p.Add(to));
+        var (prefix, from, to) = new DateSql(p, clock).Range(d);
+        return RangeSql.CompareDate(low, high, prefix, p.Add(from), p.Add(to));
     }
 
     private string NumberMatch(string i, NumberValue n)

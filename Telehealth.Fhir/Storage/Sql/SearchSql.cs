@@ -90,7 +90,15 @@ public sealed class SearchSql(TimeProvider clock)
             $"{alias}.deleted = 0",
         };
         if (snapshot != long.MaxValue) parts.Add($"{alias}.rkey <= {p.Add(snapshot)}");
-        parts.AddRange(request.Criteria.Select(c => criteria.Predicate(c, alias, request.ResourceType)));
+        // AND-ed single-valued criteria on one date parameter (date=ge…&date=lt…) are one window on one index row.
+        var dateWindows = request.Criteria.OfType<ParameterCriterion>()
+            .Where(c => c.Parameter is { Type: Hl7.Fhir.Model.SearchParamType.Date, IsColumn: false } && c.Modifier is null && c.Values.Count == 1)
+            .GroupBy(c => c.Parameter.Name).Where(g => g.Count() > 1).ToList();
+        var dates = new DateSql(p, clock);
+        foreach (var window in dateWindows)
+            parts.Add(dates.Predicate([.. window], alias, request.ResourceType, window.Key));
+        var windowed = dateWindows.SelectMany(g => g).ToHashSet();
+        parts.AddRange(request.Criteria.Where(c => !windowed.Contains(c)).Select(c => criteria.Predicate(c, alias, request.ResourceType)));
         return string.Join(" AND ", parts);
     }
 

@@ -1,0 +1,81 @@
+using Telehealth.Fhir.Search;
+
+namespace Telehealth.Fhir.Storage.Sql;
+
+/// <summary>
+/// Date criteria on ix_date. A condition on a stored range's end ("high &gt; X") cannot use an index on its start,
+/// so on its own it scans every row after X. Rows spanning under a day (is_short = 1, nearly all of them) have their
+/// start within a day of their end, so the same condition bounds their start too: those rows are found by a narrow
+/// range on (type, param, is_short, low), and only the few long rows are checked one by one.
+/// </summary>
+internal sealed class DateSql(SqlParameters p, TimeProvider clock)
+{
+    private const long Day = TimeSpan.TicksPerDay;
+
+    /// <summary>
+    /// Criteria on one date parameter that must all hold, evaluated on the same index row. For a single-valued
+    /// element (nearly every date parameter) that is exactly "each holds"; it lets <c>date=ge…&amp;date=lt…</c> scan
+    /// one window instead of intersecting two half-tables. A criterion with several values (OR) is one range each.
+    /// </summary>
+    public string Predicate(IReadOnlyList<ParameterCriterion> criteria, string alias, string type, string param)
+    {
+        var alternatives = criteria.Count == 1
+            ? criteria[0].Values.OfType<DateValue>().Select(v => new[] { Range(v) }).ToList()
+            : [criteria.Select(c => Range((DateValue)c.Values[0])).ToArray()];
+        var selects = new List<string>();
+        foreach (var ranges in alternatives)
+        {
+            long? min = null, max = null;
+            foreach (var r in ranges)
+            {
+                var (lo, hi) = ShortStartBounds(r.Prefix, r.From, r.To);
+                if (lo is not null) min = min is null ? lo : Math.Max(min.Value, lo.Value);
+                if (hi is not null) max = max is null ? hi : Math.Min(max.Value, hi.Value);
+            }
+            selects.Add(Select(type, param, isShort: true, min, max, ranges));
+            selects.Add(Select(type, param, isShort: false, null, null, ranges));
+        }
+        return $"{alias}.rkey IN ({string.Join(" UNION ALL ", selects)})";
+    }
+
+    private string Select(string type, string param, bool isShort, long? min, long? max, IEnumerable<(Prefix Prefix, long From, long To)> ranges)
+    {
+        var i = p.Alias("d");
+        var conditions = new List<string>
+        {
+            $"{i}.type = {p.Add(type)}", $"{i}.param = {p.Add(param)}", $"{i}.is_short = {(isShort ? 1 : 0)}",
+        };
+        if (min is not null) conditions.Add($"{i}.low >= {p.Add(min.Value)}");
+        if (max is not null) conditions.Add($"{i}.low <= {p.Add(max.Value)}");
+        conditions.AddRange(ranges.Select(r => RangeSql.CompareDate($"{i}.low", $"{i}.high", r.Prefix, p.Add(r.From), p.Add(r.To))));
+        return $"SELECT {i}.rkey FROM ix_date {i} WHERE {string.Join(" AND ", conditions)}";
+    }
+
+    /// <summary>The searched range, widened for ap by a tenth of its distance from now (as the spec suggests).</summary>
+    public (Prefix Prefix, long From, long To) Range(DateValue d)
+    {
+        var (from, to) = (d.Range.Low, d.Range.High);
+        if (d.Prefix == Prefix.Ap)
+        {
+            var distance = Math.Abs(clock.GetUtcNow().UtcTicks - from) / 10;
+            (from, to) = (Math.Max(DateTime.MinValue.Ticks, from - distance), Math.Min(DateTime.MaxValue.Ticks, to + distance));
+        }
+        return (d.Prefix, from, to);
+    }
+
+    /// <summary>For a row spanning under a day, what each prefix's condition (RangeSql.CompareDate) implies of its start.</summary>
+    private static (long? Min, long? Max) ShortStartBounds(Prefix prefix, long from, long to) => prefix switch
+    {
+        Prefix.Gt => (SafeMinus(to), null),            // high > to
+        Prefix.Lt => (null, from),                      // low < from
+        Prefix.Ge => (SafeMinus(from), null),           // high > to, or within: either way high >= from
+        Prefix.Le => (null, to),                        // low < from, or within: either way low <= to
+        Prefix.Eq => (from, to),
+        Prefix.Sa => (to, null),                        // low > to
+        Prefix.Eb => (null, from),                      // high < from, so low < from
+        Prefix.Ap => (SafeMinus(from), to),             // overlaps [from, to]
+        _ => (null, null),                              // ne: no bound
+    };
+
+    private static long SafeMinus(long ticks) => Math.Max(DateTime.MinValue.Ticks, ticks - Day);
+}
