@@ -14,11 +14,8 @@ public static class WriteEndpoints
             ReadEndpoints.KnownType(registry, type);
             var resource = await FhirJson.ReadBodyAsync(request, ct);
             ResourceOperations.CheckBody(resource, type, null);
-            await using var session = await db.BeginAsync(ct);
-            var result = await ops.CreateAsync(session, resource, request.Headers["If-None-Exist"].FirstOrDefault(), ct);
-            await session.CommitAsync(ct);
-            return FhirResults.Resource(result.Resource, result.Created ? 201 : 200,
-                result.Created ? FhirResults.LocationOf(request, result.Resource) : null, Prefer(request));
+            var ifNoneExist = request.Headers["If-None-Exist"].FirstOrDefault();
+            return await WriteAsync(request, db, (session, ct) => ops.CreateAsync(session, resource, ifNoneExist, ct), ct);
         });
 
         fhir.MapPut("/{type}/{id}", async (string type, string id, HttpRequest request, RecordDatabase db, ResourceOperations ops,
@@ -26,11 +23,8 @@ public static class WriteEndpoints
         {
             ReadEndpoints.KnownType(registry, type);
             var resource = await FhirJson.ReadBodyAsync(request, ct);
-            await using var session = await db.BeginAsync(ct);
-            var result = await ops.UpdateAsync(session, type, id, resource, request.Headers.IfMatch.FirstOrDefault(), ct);
-            await session.CommitAsync(ct);
-            return FhirResults.Resource(result.Resource, result.Created ? 201 : 200,
-                result.Created ? FhirResults.LocationOf(request, result.Resource) : null, Prefer(request));
+            var ifMatch = request.Headers.IfMatch.FirstOrDefault();
+            return await WriteAsync(request, db, (session, ct) => ops.UpdateAsync(session, type, id, resource, ifMatch, ct), ct);
         });
 
         fhir.MapPut("/{type}", async (string type, HttpRequest request, RecordDatabase db, ResourceOperations ops,
@@ -41,11 +35,7 @@ public static class WriteEndpoints
                 throw FhirException.BadRequest($"PUT /{type} needs search criteria (a conditional update) or an id in the URL.");
             var resource = await FhirJson.ReadBodyAsync(request, ct);
             ResourceOperations.CheckBody(resource, type, null);
-            await using var session = await db.BeginAsync(ct);
-            var result = await ops.ConditionalUpdateAsync(session, type, criteria, resource, ct);
-            await session.CommitAsync(ct);
-            return FhirResults.Resource(result.Resource, result.Created ? 201 : 200,
-                result.Created ? FhirResults.LocationOf(request, result.Resource) : null, Prefer(request));
+            return await WriteAsync(request, db, (session, ct) => ops.ConditionalUpdateAsync(session, type, criteria, resource, ct), ct);
         });
 
         fhir.MapDelete("/{type}/{id}", async (string type, string id, RecordDatabase db, ResourceOperations ops,
@@ -72,6 +62,17 @@ public static class WriteEndpoints
             await session.CommitAsync(ct);
             return FhirResults.Information(count == 0 ? "Nothing matched; nothing was deleted." : $"Deleted {count} {type} resource(s).");
         });
+    }
+
+    /// <summary>Runs one write in its own transaction and answers 201 with a Location when it created, else 200.</summary>
+    private static async Task<IResult> WriteAsync(HttpRequest request, RecordDatabase db,
+        Func<RecordSession, CancellationToken, Task<WriteResult>> write, CancellationToken ct)
+    {
+        await using var session = await db.BeginAsync(ct);
+        var result = await write(session, ct);
+        await session.CommitAsync(ct);
+        return FhirResults.Resource(result.Resource, result.Created ? 201 : 200,
+            result.Created ? FhirResults.LocationOf(request, result.Resource) : null, Prefer(request));
     }
 
     public static string? Prefer(HttpRequest request)
