@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Telehealth.Fhir.Indexing;
 
 namespace Telehealth.Fhir.Storage;
@@ -23,8 +22,7 @@ public static class ResourceWriter
             if (result is null or DBNull) return null;
             key = Convert.ToInt64(result);
         }
-        await AppendVersionAsync(tx, key, type, id, 1, now, "POST", json, ct);
-        await IndexWriter.InsertAsync(tx, key, type, index, ct);
+        await WriteVersionAsync(tx, key, type, id, 1, now, "POST", json, index, replacesIndex: false, ct);
         return new StoredResource(key, type, id, 1, now, false, json);
     }
 
@@ -36,9 +34,7 @@ public static class ResourceWriter
     {
         var version = current.Version + 1;
         if (!await BumpAsync(tx, current, version, now, deleted: false, ct)) return null;
-        await AppendVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "PUT", json, ct);
-        await IndexWriter.DeleteAsync(tx, current.Key, ct);
-        await IndexWriter.InsertAsync(tx, current.Key, current.Type, index, ct);
+        await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "PUT", json, index, replacesIndex: true, ct);
         return current with { Version = version, LastUpdated = now, Deleted = false, Json = json };
     }
 
@@ -47,8 +43,7 @@ public static class ResourceWriter
     {
         var version = current.Version + 1;
         if (!await BumpAsync(tx, current, version, now, deleted: true, ct)) return null;
-        await AppendVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "DELETE", null, ct);
-        await IndexWriter.DeleteAsync(tx, current.Key, ct);
+        await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "DELETE", null, null, replacesIndex: true, ct);
         return current with { Version = version, LastUpdated = now, Deleted = true, Json = null };
     }
 
@@ -60,12 +55,15 @@ public static class ResourceWriter
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    private static async Task AppendVersionAsync(RecordSession tx, long key, string type, string id, int version,
-        DateTimeOffset now, string method, string? json, CancellationToken ct)
+    /// <summary>The version row, the removal of the previous index rows and the new ones: one round trip.</summary>
+    private static async Task WriteVersionAsync(RecordSession tx, long key, string type, string id, int version,
+        DateTimeOffset now, string method, string? json, ResourceIndex? index, bool replacesIndex, CancellationToken ct)
     {
-        await using var cmd = tx.Command(
-            "INSERT INTO resource_version (rkey, type, id, version, last_updated, method, json) VALUES (@k, @t, @id, @v, @u, @m, @j)",
-            ("@k", key), ("@t", type), ("@id", id), ("@v", version), ("@u", now.UtcTicks), ("@m", method), ("@j", json));
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var batch = new StatementBatch(tx);
+        batch.Statement().Append("INSERT INTO resource_version (rkey, type, id, version, last_updated, method, json) VALUES (")
+            .Append(string.Join(", ", new object?[] { key, type, id, version, now.UtcTicks, method, json }.Select(batch.Add))).Append(')');
+        if (replacesIndex) IndexWriter.AppendDelete(batch, key);
+        if (index is not null) IndexWriter.AppendInsert(batch, key, type, index);
+        await batch.ExecuteAsync(ct);
     }
 }
