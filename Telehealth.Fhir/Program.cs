@@ -1,15 +1,17 @@
+using Telehealth.Fhir.Access;
 using Telehealth.Fhir.Demo;
 using Telehealth.Fhir.Hosting;
 using Telehealth.Fhir.Interactions;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddRecordService(builder.Configuration);
+builder.Services.AddRecordService(builder.Configuration, builder.Environment);
 builder.Services.AddDemoData(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseMiddleware<OperationOutcomeMiddleware>();
+app.UseRecordServiceAccess();
 app.MapRecordService();
 
 app.Run();

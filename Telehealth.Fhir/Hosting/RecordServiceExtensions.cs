@@ -1,3 +1,4 @@
+using Telehealth.Fhir.Access;
 using Telehealth.Fhir.Indexing;
 using Telehealth.Fhir.Interactions;
 using Telehealth.Fhir.Patch;
@@ -9,14 +10,22 @@ namespace Telehealth.Fhir.Hosting;
 
 public static class RecordServiceExtensions
 {
-    public static IServiceCollection AddRecordService(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRecordService(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
+        services.AddRecordServiceAccess(configuration, environment);
         services.Configure<StorageOptions>(configuration.GetSection("Fhir:Storage"));
         services.Configure<RecordServiceOptions>(configuration.GetSection("Fhir"));
         services.AddSingleton(TimeProvider.System);
 
         // Stateless and thread-safe: one of each for the process.
-        services.AddSingleton<RecordDatabase>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton(sp =>
+        {
+            var http = sp.GetRequiredService<IHttpContextAccessor>();
+            var guards = sp.GetRequiredService<Access.AccessGuards>();
+            return new RecordDatabase(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>(),
+                () => http.HttpContext is { } context ? guards.For(context) : null);
+        });
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<ResourceIndexer>();

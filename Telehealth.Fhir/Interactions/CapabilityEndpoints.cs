@@ -10,7 +10,7 @@ public static class CapabilityEndpoints
     public static void MapCapabilities(this RouteGroupBuilder fhir)
     {
         fhir.MapGet("/metadata", (HttpRequest request, CapabilityStatementBuilder builder) =>
-            FhirResults.Json(builder.Json(FhirResults.BaseUrl(request))));
+            FhirResults.Json(builder.Json(FhirResults.BaseUrl(request)))).AllowAnonymous();
     }
 }
 

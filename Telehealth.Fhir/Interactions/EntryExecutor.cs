@@ -1,3 +1,4 @@
+using Telehealth.Fhir.Access;
 using Telehealth.Fhir.Model;
 using Telehealth.Fhir.Patch;
 using Telehealth.Fhir.Search;
@@ -7,7 +8,7 @@ namespace Telehealth.Fhir.Interactions;
 
 /// <summary>Runs one bundle entry inside the bundle's session.</summary>
 public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, SearchParser parser,
-    SearchService search, TimeProvider clock)
+    SearchService search, AuditTrail audit, TimeProvider clock)
 {
     public async Task<BundleEntryResult> ExecuteAsync(RecordSession session, BundleEntryRequest entry, string baseUrl, CancellationToken ct)
     {
@@ -56,13 +57,11 @@ public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, 
         if (entry.Id is not null)
         {
             // Read through the bundle's session: a transaction's GETs run last and must see its own writes.
-            StoredResource? stored;
-            if (entry.VersionId is null) stored = await ResourceReader.ReadAsync(session, entry.Type, entry.Id, ct);
-            else if (int.TryParse(entry.VersionId, out var version) && version >= 1)
-                stored = await ResourceReader.ReadVersionAsync(session, entry.Type, entry.Id, version, ct);
-            else throw FhirException.BadRequest($"'{entry.VersionId}' in '{entry.Url}' is not a version number.");
-            if (stored is null) throw FhirException.NotFound($"{entry.Type}/{entry.Id} does not exist.");
-            if (stored.Deleted) throw FhirException.Gone($"{entry.Type}/{entry.Id} was deleted.");
+            int? version = null;
+            if (entry.VersionId is not null)
+                version = int.TryParse(entry.VersionId, out var v) && v >= 1
+                    ? v : throw FhirException.BadRequest($"'{entry.VersionId}' in '{entry.Url}' is not a version number.");
+            var stored = await ReadEndpoints.ReadCheckedAsync(session, audit, entry.Type, entry.Id, version, ct);
             return Ok("200 OK", stored, baseUrl, location: false);
         }
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(entry.Query is null ? "" : "?" + entry.Query);

@@ -1,3 +1,4 @@
+using Telehealth.Fhir.Access;
 using Telehealth.Fhir.Indexing;
 using Telehealth.Fhir.Model;
 using Telehealth.Fhir.Storage;
@@ -8,25 +9,45 @@ public static class ReadEndpoints
 {
     public static void MapReads(this RouteGroupBuilder fhir)
     {
-        fhir.MapGet("/{type}/{id}", async (string type, string id, ResourceReader reader, SearchParameterRegistry registry, CancellationToken ct) =>
+        fhir.MapGet("/{type}/{id}", async (string type, string id, RecordDatabase db, AuditTrail audit, SearchParameterRegistry registry,
+            CancellationToken ct) =>
         {
             KnownType(registry, type);
-            var stored = await reader.ReadAsync(type, id, ct) ?? throw FhirException.NotFound($"{type}/{id} does not exist.");
-            if (stored.Deleted) throw FhirException.Gone($"{type}/{id} was deleted (version {stored.Version}).");
-            return FhirResults.Resource(stored);
+            await using var session = await db.ReadAsync(ct);
+            return FhirResults.Resource(await ReadCheckedAsync(session, audit, type, id, null, ct));
         });
 
-        fhir.MapGet("/{type}/{id}/_history/{version}", async (string type, string id, string version, ResourceReader reader,
+        fhir.MapGet("/{type}/{id}/_history/{version}", async (string type, string id, string version, RecordDatabase db, AuditTrail audit,
             SearchParameterRegistry registry, CancellationToken ct) =>
         {
             KnownType(registry, type);
             if (!int.TryParse(version, out var v) || v < 1)
                 throw FhirException.BadRequest($"'{version}' is not a version number.");
-            var stored = await reader.ReadVersionAsync(type, id, v, ct)
-                         ?? throw FhirException.NotFound($"{type}/{id} has no version {version}.");
-            if (stored.Deleted) throw FhirException.Gone($"Version {version} of {type}/{id} records its deletion.");
-            return FhirResults.Resource(stored);
+            await using var session = await db.ReadAsync(ct);
+            return FhirResults.Resource(await ReadCheckedAsync(session, audit, type, id, v, ct));
         });
+    }
+
+    /// <summary>
+    /// A read or vread as the session's caller may make it: the scope and role first (403 before anything is looked
+    /// up), then the resource, then whether its patient is one the caller may see; the read is audited.
+    /// </summary>
+    public static async Task<StoredResource> ReadCheckedAsync(RecordSession session, AuditTrail audit, string type, string id, int? version,
+        CancellationToken ct)
+    {
+        session.Guard?.Require(type, 'r');
+        var stored = version is { } v
+            ? await ResourceReader.ReadVersionAsync(session, type, id, v, ct) ?? throw FhirException.NotFound($"{type}/{id} has no version {v}.")
+            : await ResourceReader.ReadAsync(session, type, id, ct) ?? throw FhirException.NotFound($"{type}/{id} does not exist.");
+        var interaction = version is null ? "read" : "vread";
+        if (session.Guard is { } guard)
+        {
+            await guard.CheckReadAsync(session, stored, interaction, ct);
+            if (!stored.Deleted) await audit.RecordReadAsync(guard.Caller, interaction, [stored], null, ct);
+        }
+        if (stored.Deleted)
+            throw FhirException.Gone(version is null ? $"{type}/{id} was deleted (version {stored.Version})." : $"Version {version} of {type}/{id} records its deletion.");
+        return stored;
     }
 
     public static void KnownType(SearchParameterRegistry registry, string type)

@@ -1,3 +1,5 @@
+using Telehealth.Fhir.Access;
+
 namespace Telehealth.Fhir.Interactions;
 
 /// <summary>The FHIR REST API under <c>/fhir</c>, one group per kind of interaction.</summary>
@@ -7,6 +9,7 @@ public static class RecordEndpoints
     {
         var fhir = app.MapGroup("/fhir");
         fhir.MapCapabilities();
+        fhir.MapSmartConfiguration();
         fhir.MapBundles();
         fhir.MapHistory();
         fhir.MapSearch();

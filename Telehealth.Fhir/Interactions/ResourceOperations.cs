@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Telehealth.Fhir.Access;
 using Telehealth.Fhir.Indexing;
 using Telehealth.Fhir.Model;
 using Telehealth.Fhir.Search;
@@ -14,7 +15,7 @@ public sealed record WriteResult(StoredResource Resource, bool Created, bool Unc
 /// Create, update and delete, plain and conditional, inside a session the caller owns. The REST endpoints use one
 /// session per request; a transaction bundle runs all its entries in one.
 /// </summary>
-public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser parser, SearchSql search, TimeProvider clock)
+public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser parser, SearchSql search, AuditTrail audit, TimeProvider clock)
 {
     public async Task<WriteResult> CreateAsync(RecordSession session, Resource resource, string? ifNoneExist, CancellationToken ct)
     {
@@ -29,6 +30,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
             if (matches.Count == 1)
             {
                 var existing = await ResourceReader.LoadByKeysAsync(session, matches, ct);
+                if (session.Guard is { } guard) await guard.CheckReadAsync(session, existing[0], "create", ct);
                 return new WriteResult(existing[0], Created: false, Unchanged: true);
             }
         }
@@ -78,10 +80,15 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
 
     public async Task<StoredResource?> DeleteAsync(RecordSession session, string type, string id, CancellationToken ct)
     {
+        session.Guard?.Require(type, 'd');
         var current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct);
         if (current is null || current.Deleted) return current;
-        return await ResourceWriter.DeleteAsync(session, current, Now(), ct)
-               ?? throw FhirException.Conflict($"{type}/{id} changed while it was being deleted; try again.");
+        if (session.Guard is { } guard) await guard.CheckWriteAsync(session, type, id, current, null, "delete", ct);
+        // The patients the resource was about are read before its index rows go.
+        var deleted = await ResourceWriter.DeleteAsync(session, current, Now(), ct)
+                      ?? throw FhirException.Conflict($"{type}/{id} changed while it was being deleted; try again.");
+        await AuditAsync(session, "delete", deleted, await PatientCompartment.PatientsOfAsync(session, current.Key, ct), ct);
+        return deleted;
     }
 
     public async Task<int> ConditionalDeleteAsync(RecordSession session, string type, string criteria, bool multiple, CancellationToken ct)
@@ -97,13 +104,18 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
     /// <summary>Stores the resource as the next version of <paramref name="current"/> (every update is a version, even an identical body).</summary>
     public async Task<WriteResult> ReplaceAsync(RecordSession session, StoredResource current, Resource resource, bool versionChecked, CancellationToken ct)
     {
+        var interaction = current.Deleted ? "create" : "update";
+        session.Guard?.Require(current.Type, interaction[0]);
+        var index = indexer.Index(resource);
+        if (session.Guard is { } guard) await guard.CheckWriteAsync(session, current.Type, current.Id, current, index, interaction, ct);
         var now = Now();
         var json = Stamp(resource, current.Version + 1, now);
-        var updated = await ResourceWriter.UpdateAsync(session, current, now, json, indexer.Index(resource), ct);
+        var updated = await ResourceWriter.UpdateAsync(session, current, now, json, index, ct);
         if (updated is null)
             throw versionChecked
                 ? FhirException.PreconditionFailed($"{current.Type}/{current.Id} changed since version {current.Version}; read it again and reapply your change.")
                 : FhirException.Conflict($"{current.Type}/{current.Id} was changed by another request at the same moment; try again.");
+        await AuditAsync(session, interaction, updated, PatientsIn(index), ct);
         return new WriteResult(updated, Created: current.Deleted);
     }
 
@@ -118,10 +130,22 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
 
     private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, CancellationToken ct)
     {
+        session.Guard?.Require(resource.TypeName, 'c');
+        var index = indexer.Index(resource);
+        if (session.Guard is { } guard) await guard.CheckWriteAsync(session, resource.TypeName, resource.Id!, null, index, "create", ct);
         var now = Now();
         var json = Stamp(resource, 1, now);
-        return await ResourceWriter.InsertAsync(session, resource.TypeName, resource.Id!, now, json, indexer.Index(resource), ct);
+        var stored = await ResourceWriter.InsertAsync(session, resource.TypeName, resource.Id!, now, json, index, ct);
+        if (stored is not null) await AuditAsync(session, "create", stored, PatientsIn(index), ct);
+        return stored;
     }
+
+    /// <summary>The change's AuditEvent, in the change's transaction (only for patient data; see <see cref="AuditTrail"/>).</summary>
+    private Task AuditAsync(RecordSession session, string interaction, StoredResource stored, IEnumerable<string> patients, CancellationToken ct) =>
+        session.Guard is { } guard ? audit.RecordChangeAsync(session, guard.Caller, interaction, stored, patients, ct) : Task.CompletedTask;
+
+    private static IEnumerable<string> PatientsIn(ResourceIndex index) =>
+        index.References.Where(r => r.TargetType == "Patient" && r.TargetId is not null).Select(r => r.TargetId!);
 
     /// <summary>Now, to the millisecond: the precision FHIR clients and both stores round-trip exactly.</summary>
     private DateTimeOffset Now()

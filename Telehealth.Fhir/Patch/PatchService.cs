@@ -20,8 +20,11 @@ public sealed class PatchService(ResourceOperations ops)
             : null;
         var expectedVersion = ifMatch is null ? (int?)null : ResourceOperations.ParseETag(ifMatch);
 
+        session.Guard?.Require(type, 'u');
         var current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct);
         if (current is null) throw FhirException.NotFound($"{type}/{id} does not exist.");
+        // Refused before the patch is applied, so its errors never describe a record the caller may not see.
+        if (session.Guard is { } guard) await guard.CheckWriteAsync(session, type, id, current, null, "patch", ct);
         if (current.Deleted || current.Json is null) throw FhirException.Gone($"{type}/{id} was deleted.");
         if (expectedVersion is not null && expectedVersion != current.Version)
             throw FhirException.PreconditionFailed($"{type}/{id} is at version {current.Version}, not {ifMatch}; read it again and reapply your patch.");

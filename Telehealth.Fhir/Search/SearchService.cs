@@ -1,3 +1,4 @@
+using Telehealth.Fhir.Access;
 using Telehealth.Fhir.Storage;
 using Telehealth.Fhir.Storage.Sql;
 
@@ -12,13 +13,14 @@ public sealed record SearchOutcome(
     PageCursor? Previous);
 
 /// <summary>Runs a search: one page of matches, the total when asked, then _include and _revinclude.</summary>
-public sealed class SearchService(RecordDatabase database, SearchSql sql)
+public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditTrail audit)
 {
     private const int MaxIterations = 4;
 
     public async Task<SearchOutcome> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         await using var session = await database.ReadAsync(ct);
+        session.Guard?.Require(request.ResourceType, 's');
         if (request.Summary == SummaryMode.Count || request.Count == 0)
         {
             var snapshot = request.Cursor?.Snapshot ?? long.MaxValue;
@@ -44,6 +46,11 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql)
                 previous = new PageCursor(page.Rows[0].SortValues, page.Rows[0].Key, page.Snapshot, true, page.Versions);
         }
         var included = await IncludesAsync(session, request, matches, ct);
+        if (session.Guard is { } guard)
+        {
+            var query = request.ResourceType + "?" + string.Join('&', request.AcceptedParameters.Select(p => $"{p.Key}={p.Value}"));
+            await audit.RecordReadAsync(guard.Caller, "search-type", matches.Concat(included), query, ct);
+        }
         return new SearchOutcome(matches, included, total, next, previous);
     }
 
@@ -69,6 +76,8 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql)
             }
             var fresh = keys.Where(seen.Add).ToList();
             frontier = await ResourceReader.LoadByKeysAsync(session, fresh, ct);
+            // Includes bring in only what the caller may read themselves: scopes, role and patient alike.
+            if (session.Guard is { } guard) frontier = await guard.ReadableAsync(session, frontier, ct);
             result.AddRange(frontier);
         }
         return result;

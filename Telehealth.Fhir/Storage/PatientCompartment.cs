@@ -14,6 +14,17 @@ public static class PatientCompartment
         return (await ResourceReader.LoadByKeysAsync(session, [Convert.ToInt64(key)], ct)).FirstOrDefault();
     }
 
+    /// <summary>The ids of the patients a stored resource refers to (by its current index rows).</summary>
+    public static async Task<List<string>> PatientsOfAsync(RecordSession session, long key, CancellationToken ct)
+    {
+        await using var cmd = session.Command(
+            "SELECT DISTINCT target_id FROM ix_reference WHERE rkey = @k AND target_type = 'Patient' AND target_id IS NOT NULL", ("@k", key));
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        var ids = new List<string>();
+        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
+        return ids;
+    }
+
     /// <summary>
     /// Of <paramref name="keys"/>, those that are another patient or refer to another patient: what a patient's
     /// record points at (a shared appointment's other participant, an encounter filed under someone else) may be

@@ -13,9 +13,15 @@ public sealed class RecordDatabase : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? postgres;
     private readonly string? sqliteConnectionString;
+    private readonly Func<Access.AccessGuard?> currentGuard;
 
-    public RecordDatabase(IOptions<StorageOptions> options)
+    /// <param name="currentGuard">
+    /// The access rules of the request being served, if any: every session opened for a request carries them, so no
+    /// read or write made for a caller can skip them. Background work (migrations, the audit writer) has none.
+    /// </param>
+    public RecordDatabase(IOptions<StorageOptions> options, Func<Access.AccessGuard?>? currentGuard = null)
     {
+        this.currentGuard = currentGuard ?? (() => null);
         Provider = options.Value.Provider;
         if (Provider == StorageProvider.Postgres)
         {
@@ -53,7 +59,7 @@ public sealed class RecordDatabase : IAsyncDisposable
     }
 
     /// <summary>A session for reading: no transaction, so it never waits for writers.</summary>
-    public async Task<RecordSession> ReadAsync(CancellationToken ct) => new(this, await OpenAsync(ct), null);
+    public async Task<RecordSession> ReadAsync(CancellationToken ct) => new(this, await OpenAsync(ct), null) { Guard = currentGuard() };
 
     public async Task<RecordSession> BeginAsync(CancellationToken ct)
     {
@@ -61,7 +67,7 @@ public sealed class RecordDatabase : IAsyncDisposable
         // SQLite: BEGIN IMMEDIATE (the provider's default) takes the write lock up front, so two writers never
         // deadlock upgrading read locks. PostgreSQL: read committed plus row locks and advisory locks.
         var transaction = await connection.BeginTransactionAsync(ct);
-        return new RecordSession(this, connection, transaction);
+        return new RecordSession(this, connection, transaction) { Guard = currentGuard() };
     }
 
     /// <summary>Binds a value the way both stores compare it: decimals as doubles (SQLite would store them as text).</summary>

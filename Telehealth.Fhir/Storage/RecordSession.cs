@@ -10,6 +10,12 @@ public sealed class RecordSession(RecordDatabase database, DbConnection connecti
 {
     public RecordDatabase Database { get; } = database;
 
+    /// <summary>
+    /// The caller's access rules, which every write and read made through this session obeys. Every request sets it;
+    /// only the server's own work (migrations, the audit writer) runs without.
+    /// </summary>
+    public Access.AccessGuard? Guard { get; set; }
+
     public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

@@ -18,7 +18,7 @@ public sealed class SearchSql(TimeProvider clock)
     {
         var (snapshot, versions) = request.Cursor is { } c ? (c.Snapshot, c.Versions) : await SnapshotAsync(session, ct);
         var p = new SqlParameters();
-        var filter = Filter(p, request, "r", snapshot);
+        var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var backward = request.Cursor?.Backward ?? false;
         var limit = request.Count + 1;
@@ -63,17 +63,21 @@ public sealed class SearchSql(TimeProvider clock)
     public async Task<long> CountAsync(RecordSession session, SearchRequest request, long snapshot, CancellationToken ct)
     {
         var p = new SqlParameters();
-        var filter = Filter(p, request, "r", snapshot);
+        var filter = Filter(p, request, "r", snapshot, session.Guard);
         await using var cmd = session.Command($"SELECT COUNT(*) FROM resource r WHERE {filter}", [.. p.Values]);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
     }
 
-    /// <summary>Keys of matches, for conditional create, update and delete (which look at at most a few).</summary>
+    /// <summary>
+    /// Keys of matches, for conditional create, update and delete (which look at at most a few). Not narrowed to what
+    /// the caller may see: a conditional create must not duplicate a record the caller cannot see, so what it matches
+    /// is checked afterwards and refused if the caller may not touch it.
+    /// </summary>
     public async Task<List<long>> MatchKeysAsync(RecordSession session, string type, IReadOnlyList<Criterion> criteria, int limit, CancellationToken ct)
     {
         var p = new SqlParameters();
         var request = new SearchRequest(type, criteria, [], limit, TotalMode.None, SummaryMode.None, null, [], [], null, []);
-        var filter = Filter(p, request, "r", long.MaxValue);
+        var filter = Filter(p, request, "r", long.MaxValue, null);
         var keys = new List<long>();
         await using var cmd = session.Command($"SELECT r.rkey FROM resource r WHERE {filter} LIMIT {limit}", [.. p.Values]);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -81,7 +85,7 @@ public sealed class SearchSql(TimeProvider clock)
         return keys;
     }
 
-    private string Filter(SqlParameters p, SearchRequest request, string alias, long snapshot)
+    private string Filter(SqlParameters p, SearchRequest request, string alias, long snapshot, Access.AccessGuard? guard)
     {
         var criteria = new CriterionSql(p, clock);
         var parts = new List<string>
@@ -99,6 +103,8 @@ public sealed class SearchSql(TimeProvider clock)
             parts.Add(dates.Predicate([.. window], alias, request.ResourceType, window.Key));
         var windowed = dateWindows.SelectMany(g => g).ToHashSet();
         parts.AddRange(request.Criteria.Where(c => !windowed.Contains(c)).Select(c => criteria.Predicate(c, alias, request.ResourceType)));
+        // Only what the caller may see is matched, counted and paged.
+        if (guard?.RowFilter(p, alias, request.ResourceType) is { } visible) parts.Add(visible);
         return string.Join(" AND ", parts);
     }
 

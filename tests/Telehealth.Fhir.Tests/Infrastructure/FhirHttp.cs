@@ -88,13 +88,13 @@ public static class StoreState
 {
     /// <summary>
     /// The newest entry of the system history ("Type/id/_history/v", or "" when the store is empty): any write,
-    /// of any resource, changes it.
+    /// of any resource, changes it. AuditEvents are passed over: the server adds them for reads, too.
     /// </summary>
     public static async Task<string> LatestChangeAsync(this HttpClient client)
     {
-        var history = await client.SearchAsync("_history?_count=1");
-        if (history.Entry.Count == 0) return "";
-        var entry = history.Entry[0];
+        var history = await client.SearchAsync("_history?_count=200");
+        var entry = history.Entry.FirstOrDefault(e => !e.FullUrl.Contains("/AuditEvent/", StringComparison.Ordinal));
+        if (entry is null) return "";
         var version = entry.Resource?.Meta?.VersionId ?? entry.Response?.Etag ?? "?";
         return $"{entry.FullUrl}/_history/{version} {entry.Request?.Method}";
     }

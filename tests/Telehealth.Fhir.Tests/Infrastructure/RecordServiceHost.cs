@@ -1,5 +1,9 @@
 using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -24,8 +28,16 @@ public sealed class RecordServiceHost : WebApplicationFactory<Program>
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First(a => a.StartsWith("http://", StringComparison.Ordinal));
         BaseUrl = address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/') + "/fhir";
-        Client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
-        Client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        Client = ClientWith(TestTokens.System());
+    }
+
+    /// <summary>A client of this service sending the given access token (none when null).</summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
     }
 
     public string BaseUrl { get; }
@@ -36,7 +48,21 @@ public sealed class RecordServiceHost : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Test");
         builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("Fhir:Auth:Authority", TestTokens.Issuer);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        // Tokens are checked as in production, against the test issuer's key instead of one fetched from the identity service.
+        builder.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
+        {
+            jwt.Configuration = new OpenIdConnectConfiguration
+            {
+                Issuer = TestTokens.Issuer,
+                AuthorizationEndpoint = TestTokens.Issuer + "connect/authorize",
+                TokenEndpoint = TestTokens.Issuer + "connect/token",
+                JwksUri = TestTokens.Issuer + ".well-known/jwks",
+            };
+            jwt.Configuration.SigningKeys.Add(TestTokens.Key);
+            jwt.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(jwt.Configuration);
+        }));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
     }
 

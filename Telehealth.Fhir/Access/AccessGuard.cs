@@ -1,0 +1,157 @@
+using Telehealth.Fhir.Indexing;
+using Telehealth.Fhir.Model;
+using Telehealth.Fhir.Storage;
+using Telehealth.Fhir.Storage.Sql;
+
+namespace Telehealth.Fhir.Access;
+
+/// <summary>
+/// What one caller may do, checked in three steps: the token's SMART scopes allow the interaction on the type; the
+/// caller's role allows that kind of data at all; and, for a patient's record, the patient is one the caller may see
+/// (<see cref="PatientAccessSql"/>). Searches and histories get the last step as SQL, so they never reveal, not even
+/// by a total, what the caller may not read.
+/// </summary>
+public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail audit)
+{
+    public Caller Caller => caller;
+
+    /// <summary>Throws 403 unless the token's scopes and the caller's role allow <paramref name="permission"/> (c, r, u, d, s) on the type.</summary>
+    public void Require(string type, char permission)
+    {
+        if (!ScopesAllow(type, permission))
+            throw Forbidden($"The token's scopes do not allow {Verb(permission)} {type}: ask for a scope such as " +
+                            $"{(caller.IsSystem ? "system" : caller.Has(Roles.Patient) ? "patient" : "user")}/{type}.{permission}.");
+        if (!AccessRules.RoleAllows(caller, type, permission))
+            throw Forbidden($"{Who()} may not {Verb(permission)} {type} resources.");
+    }
+
+    /// <summary>Whether scopes and role let the caller read this type at all (no patient check).</summary>
+    public bool MayRead(string type) => ScopesAllow(type, 'r') && AccessRules.RoleAllows(caller, type, 'r');
+
+    /// <summary>Of these stored resources, those the caller may read (for includes and $everything).</summary>
+    public async Task<IReadOnlyList<StoredResource>> ReadableAsync(RecordSession session, IReadOnlyList<StoredResource> resources, CancellationToken ct)
+    {
+        var candidates = resources.Where(r => MayRead(r.Type)).ToList();
+        if (candidates.Count == 0 || caller.IsSystem) return candidates;
+        var visible = new HashSet<long>();
+        foreach (var chunk in candidates.Select(r => r.Key).Chunk(500))
+        {
+            var q = new SqlParameters();
+            var f = RowFilter(q, "r", null)!;
+            var keys = string.Join(", ", chunk.Select(k => q.Add(k)));
+            await using var cmd = session.Command($"SELECT r.rkey FROM resource r WHERE r.rkey IN ({keys}) AND {f}", [.. q.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) visible.Add(reader.GetInt64(0));
+        }
+        return candidates.Where(r => visible.Contains(r.Key)).ToList();
+    }
+
+    /// <summary>
+    /// A SQL predicate keeping rows (of <paramref name="alias"/>, with rkey, type and id columns) the caller may see;
+    /// null when nothing needs filtering. <paramref name="type"/> null means rows of any type (system history).
+    /// </summary>
+    public string? RowFilter(SqlParameters p, string alias, string? type)
+    {
+        if (caller.IsSystem) return null;
+        if (type is not null)
+            return ResourceClasses.Of(type) == ResourceClass.Clinical ? Visible(p, alias) : null;
+        var clinical = string.Join(", ", ResourceClasses.Clinical.Select(t => p.Add(t)));
+        var other = $"({alias}.type NOT IN ({clinical})" + (caller.Has(Roles.PlatformAdmin) ? ")" : $" AND {alias}.type <> 'AuditEvent')");
+        return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias)}))" : other;
+    }
+
+    /// <summary>Throws 403 (and records the refusal) unless the caller may see this stored resource.</summary>
+    public async Task CheckReadAsync(RecordSession session, StoredResource stored, string interaction, CancellationToken ct)
+    {
+        if (!await VisibleAsync(session, stored.Key, stored.Type, ct))
+            throw Refused(interaction, $"{stored.Type}/{stored.Id}", $"{stored.Type}/{stored.Id} is part of the record of a patient {Who()} may not see.");
+    }
+
+    /// <summary>
+    /// Before a write: the current version (if any) must be one the caller may see, and the new body (by its index)
+    /// must stay within what the caller may write, so nobody moves a record into or out of someone else's reach.
+    /// </summary>
+    public async Task CheckWriteAsync(RecordSession session, string type, string id, StoredResource? current, ResourceIndex? after,
+        string interaction, CancellationToken ct)
+    {
+        if (caller.IsSystem) return;
+        var what = $"{type}/{id}";
+        if (current is not null && !current.Deleted && !await VisibleAsync(session, current.Key, type, ct))
+            throw Refused(interaction, what, $"{what} is part of the record of a patient {Who()} may not see.");
+        if (after is null) return;
+        switch (ResourceClasses.Of(type))
+        {
+            case ResourceClass.Clinical:
+                await CheckClinicalBodyAsync(session, type, id, after, interaction, ct);
+                break;
+            case ResourceClass.Directory when caller.Has(Roles.FacilityAdmin):
+                if (!await rules.OwnFacilityAsync(session, caller, type, id, current, after, ct))
+                    throw Refused(interaction, what, $"A facility administrator writes only their own facility's directory entries ({caller.Organization}); {what} is not one of them.");
+                break;
+        }
+    }
+
+    private async Task CheckClinicalBodyAsync(RecordSession session, string type, string id, ResourceIndex after, string interaction, CancellationToken ct)
+    {
+        var what = $"{type}/{id}";
+        if (type == "Patient")
+        {
+            // A station's doctor registers and keeps patients of their own station.
+            var own = caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is { } org &&
+                      after.References.Any(r => r.Param == "organization" && r.TargetType == "Organization" && r.TargetId == org);
+            if (own || await rules.AllowedPatientsAsync(session, caller, [id], ct) is { Count: 1 }) return;
+            throw Refused(interaction, what, caller.Has(Roles.CommuneDoctor)
+                ? $"A commune doctor writes patients of their own station: set managingOrganization to {caller.Organization}."
+                : $"{Who()} may not write {what}.");
+        }
+        var patients = after.References.Where(r => r.TargetType == "Patient" && r.TargetId is not null)
+            .Select(r => r.TargetId!).Distinct().ToList();
+        if (patients.Count == 0)
+            throw Refused(interaction, what, $"A {type} written by a person must name the patient it is about (for example its subject).");
+        var allowed = await rules.AllowedPatientsAsync(session, caller, patients, ct);
+        var refused = patients.Where(p => !allowed.Contains(p)).ToList();
+        if (refused.Count > 0)
+            throw Refused(interaction, what, $"{what} names Patient/{string.Join(", Patient/", refused)}, whose record {Who()} may not write.");
+    }
+
+    private async Task<bool> VisibleAsync(RecordSession session, long key, string type, CancellationToken ct)
+    {
+        var p = new SqlParameters();
+        if (RowFilter(p, "r", type) is not { } filter) return true;
+        await using var cmd = session.Command($"SELECT 1 FROM resource r WHERE r.rkey = {p.Add(key)} AND {filter}", [.. p.Values]);
+        return await cmd.ExecuteScalarAsync(ct) is not (null or DBNull);
+    }
+
+    private string Visible(SqlParameters p, string alias)
+    {
+        if (rules.AllowedPatient(p, caller) is not { } allowed) return "1 = 0";
+        var x = p.Alias("acc");
+        return $"(({alias}.type = 'Patient' AND {allowed(alias + ".id")}) OR EXISTS (SELECT 1 FROM ix_reference {x} " +
+               $"WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' AND {allowed(x + ".target_id")}))";
+    }
+
+    private bool ScopesAllow(string type, char permission) =>
+        caller.IsSystem ? caller.Scopes.Allows(type, permission, ScopeContext.System)
+        : caller.Has(Roles.Patient) ? caller.Scopes.Allows(type, permission, ScopeContext.Patient, ScopeContext.User)
+        : caller.Scopes.Allows(type, permission, ScopeContext.User);
+
+    private FhirException Refused(string interaction, string what, string message)
+    {
+        audit.RecordRefusal(caller, interaction, what, message);
+        return Forbidden(message);
+    }
+
+    private string Who() => caller.IsSystem ? $"The client {caller.ClientId ?? caller.Subject}"
+        : $"{caller.FhirUser ?? caller.Subject} ({string.Join(", ", caller.Roles)})";
+
+    private static FhirException Forbidden(string message) => new(403, Hl7.Fhir.Model.OperationOutcome.IssueType.Forbidden, message);
+
+    private static string Verb(char permission) => permission switch
+    {
+        'c' => "create",
+        'r' => "read",
+        'u' => "update",
+        'd' => "delete",
+        _ => "search",
+    };
+}

@@ -1,0 +1,97 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Telehealth.Fhir.Interactions;
+using Telehealth.Fhir.Model;
+
+namespace Telehealth.Fhir.Access;
+
+/// <summary>Token checking (JWT bearer against the identity service's keys), access rules and the audit trail.</summary>
+public static class AccessSetup
+{
+    public static IServiceCollection AddRecordServiceAccess(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var section = configuration.GetSection("Fhir:Auth");
+        services.Configure<AccessOptions>(section);
+        services.AddSingleton<AccessRules>();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<AccessGuards>();
+        services.AddHostedService<AuditWriter>();
+        var options = section.Get<AccessOptions>() ?? new AccessOptions();
+
+        if (options.Disabled)
+        {
+            if (!environment.IsEnvironment("Benchmark"))
+                throw new InvalidOperationException("Fhir:Auth:Disabled is honoured only in the Benchmark environment; the record service never runs without token checks.");
+            services.AddAuthorization();
+            return services;
+        }
+        if (string.IsNullOrWhiteSpace(options.Authority))
+            throw new InvalidOperationException("Fhir:Auth:Authority is not set: the record service needs the identity service's issuer (for example http://127.0.0.1:5081) to check tokens.");
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.Authority = options.Authority;
+            jwt.Audience = options.Audience;
+            jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
+            jwt.MapInboundClaims = false; // keep sub, role, scope, fhirUser as the identity service wrote them
+            jwt.TokenValidationParameters.NameClaimType = "sub";
+            jwt.TokenValidationParameters.RoleClaimType = "role";
+            jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
+            jwt.Events = new JwtBearerEvents
+            {
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    var reason = context.AuthenticateFailure is { } failure
+                        ? $"The access token was refused: {Describe(failure)}"
+                        : "This request needs an access token from the identity service (Authorization: Bearer …).";
+                    context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                        ? "Bearer" : "Bearer error=\"invalid_token\"";
+                    await FhirResults.Outcome(new FhirException(401, Hl7.Fhir.Model.OperationOutcome.IssueType.Login, reason).ToOutcome(), 401)
+                        .ExecuteAsync(context.HttpContext);
+                },
+            };
+        });
+        services.AddAuthorization(authorization =>
+            authorization.FallbackPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build());
+        return services;
+    }
+
+    public static IApplicationBuilder UseRecordServiceAccess(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<AccessOptions>>().Value.Disabled) app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static string Describe(Exception failure) => failure switch
+    {
+        Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "it has expired; get a new one.",
+        Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException => "it is not meant for the record service (wrong audience).",
+        Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException => "it was not issued by this platform's identity service.",
+        Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException =>
+            "its signature does not match the identity service's keys.",
+        _ => "it is not a valid token.",
+    };
+}
+
+/// <summary>The access guard for each request, made once from the request's token.</summary>
+public sealed class AccessGuards(AccessRules rules, AuditTrail audit, IOptions<AccessOptions> options)
+{
+    private static readonly object Key = new();
+
+    /// <summary>With checks disabled (benchmark only) every request acts as a service holding system/*.cruds.</summary>
+    private static readonly Caller Unchecked = new("benchmark", "benchmark", new HashSet<string>(), null, null,
+        SmartScopes.Parse(["system/*.cruds"]), null);
+
+    public AccessGuard For(HttpContext context)
+    {
+        if (context.Items.TryGetValue(Key, out var cached) && cached is AccessGuard guard) return guard;
+        var address = context.Connection.RemoteIpAddress?.ToString();
+        var caller = options.Value.Disabled ? Unchecked with { Address = address } : Caller.From(context.User, address);
+        guard = new AccessGuard(caller, rules, audit);
+        context.Items[Key] = guard;
+        return guard;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Threading.Channels;
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Indexing;
+using Telehealth.Fhir.Model;
+using Telehealth.Fhir.Storage;
+
+namespace Telehealth.Fhir.Access;
+
+/// <summary>A resource an audited interaction touched.</summary>
+public sealed record AuditedResource(long Key, string Type, string Id, int Version);
+
+/// <summary>One audited interaction, before it becomes an AuditEvent.</summary>
+public sealed record AuditRecord(
+    Caller Caller,
+    string Interaction,
+    AuditEvent.AuditEventAction Action,
+    bool Succeeded,
+    string? Refusal,
+    IReadOnlyList<AuditedResource> Resources,
+    IReadOnlyCollection<string> Patients,
+    string? Query,
+    DateTimeOffset When);
+
+/// <summary>
+/// Writes an AuditEvent for every read or change of patient data: who (person, role, client, address), what
+/// (resources and patients), when, and the outcome. A change's event is stored in the change's own transaction; reads
+/// and refusals are queued and stored in batches by <see cref="AuditWriter"/>, so reading stays fast.
+/// </summary>
+public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
+{
+    public const string ClientSystem = "urn:telehealth:oauth-client";
+    private const int MaxEntities = 100;
+
+    private readonly Channel<AuditRecord> queue = Channel.CreateBounded<AuditRecord>(
+        new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
+
+    internal ChannelReader<AuditRecord> Pending => queue.Reader;
+
+    /// <summary>Stores the event for a change of patient data inside the change's session (same transaction).</summary>
+    public async Task RecordChangeAsync(RecordSession session, Caller caller, string interaction, StoredResource stored,
+        IEnumerable<string> patients, CancellationToken ct)
+    {
+        if (ResourceClasses.Of(stored.Type) != ResourceClass.Clinical) return;
+        var action = interaction switch
+        {
+            "create" => AuditEvent.AuditEventAction.C,
+            "delete" => AuditEvent.AuditEventAction.D,
+            _ => AuditEvent.AuditEventAction.U,
+        };
+        var ids = stored.Type == "Patient" ? [stored.Id] : patients.Distinct().ToList();
+        var record = new AuditRecord(caller, interaction, action, true, null,
+            [new AuditedResource(stored.Key, stored.Type, stored.Id, stored.Version)], ids, null, clock.GetUtcNow());
+        await StoreAsync(session, record, ct);
+    }
+
+    /// <summary>Queues the event for a read or search that returned patient data (the patients are found when it is stored).</summary>
+    public ValueTask RecordReadAsync(Caller caller, string interaction, IEnumerable<StoredResource> resources, string? query, CancellationToken ct)
+    {
+        var clinical = resources.Where(r => ResourceClasses.Of(r.Type) == ResourceClass.Clinical)
+            .Select(r => new AuditedResource(r.Key, r.Type, r.Id, r.Version)).ToList();
+        if (clinical.Count == 0) return ValueTask.CompletedTask;
+        return queue.Writer.WriteAsync(new AuditRecord(caller, interaction, AuditEvent.AuditEventAction.R, true, null, clinical, [],
+            query, clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>Queues the event for a refused attempt on patient data.</summary>
+    public void RecordRefusal(Caller caller, string interaction, string what, string reason)
+    {
+        var record = new AuditRecord(caller, interaction, interaction is "read" or "vread" or "search" or "history" ? AuditEvent.AuditEventAction.R : AuditEvent.AuditEventAction.E,
+            false, reason, [], [], what, clock.GetUtcNow());
+        queue.Writer.TryWrite(record);
+    }
+
+    internal async Task StoreAsync(RecordSession session, AuditRecord record, CancellationToken ct)
+    {
+        var e = Build(record);
+        e.Id = Guid.NewGuid().ToString("N");
+        var now = clock.GetUtcNow();
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
+        e.Meta = new Meta { VersionId = "1", LastUpdated = now };
+        await ResourceWriter.InsertAsync(session, "AuditEvent", e.Id, now, FhirJson.Serialize(e), indexer.Index(e), ct);
+    }
+
+    private static AuditEvent Build(AuditRecord r)
+    {
+        var caller = r.Caller;
+        var e = new AuditEvent
+        {
+            Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "RESTful Operation"),
+            Subtype = [new Coding("http://hl7.org/fhir/restful-interaction", r.Interaction)],
+            Action = r.Action,
+            Recorded = r.When,
+            Outcome = r.Succeeded ? AuditEvent.AuditEventOutcome.N0 : AuditEvent.AuditEventOutcome.N4,
+            OutcomeDesc = r.Refusal,
+            Source = new AuditEvent.SourceComponent
+            {
+                Site = "telehealth",
+                Observer = new ResourceReference { Display = "Telehealth record service" },
+                Type = [new Coding("http://terminology.hl7.org/CodeSystem/security-source-type", "4", "Application Server")],
+            },
+        };
+        var person = new AuditEvent.AgentComponent
+        {
+            Who = caller.FhirUser is { } user
+                ? new ResourceReference(user)
+                : new ResourceReference { Identifier = new Identifier(ClientSystem, caller.ClientId ?? caller.Subject) },
+            AltId = caller.Subject,
+            Requestor = true,
+            Role = caller.Roles.Select(role => new CodeableConcept("urn:telehealth:role", role)).ToList(),
+        };
+        if (caller.Address is { } address)
+            person.Network = new AuditEvent.NetworkComponent { Address = address, Type = AuditEvent.AuditEventAgentNetworkType.N2 };
+        e.Agent.Add(person);
+        if (caller.FhirUser is not null && caller.ClientId is { } client)
+            e.Agent.Add(new AuditEvent.AgentComponent
+            {
+                Who = new ResourceReference { Identifier = new Identifier(ClientSystem, client), Display = client },
+                Requestor = false,
+            });
+        foreach (var resource in r.Resources.Take(MaxEntities))
+            e.Entity.Add(new AuditEvent.EntityComponent
+            {
+                What = new ResourceReference($"{resource.Type}/{resource.Id}/_history/{resource.Version}"),
+                Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
+            });
+        foreach (var patient in r.Patients.Take(MaxEntities))
+            e.Entity.Add(new AuditEvent.EntityComponent
+            {
+                What = new ResourceReference($"Patient/{patient}"),
+                Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"),
+                Role = new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"),
+            });
+        if (r.Query is { } query)
+            e.Entity.Add(new AuditEvent.EntityComponent
+            {
+                Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
+                Description = query,
+                Query = System.Text.Encoding.UTF8.GetBytes(query),
+            });
+        if (r.Resources.Count > MaxEntities)
+            e.Entity.Add(new AuditEvent.EntityComponent { Description = $"and {r.Resources.Count - MaxEntities} more resources" });
+        return e;
+    }
+}

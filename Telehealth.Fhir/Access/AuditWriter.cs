@@ -1,0 +1,77 @@
+using Telehealth.Fhir.Storage;
+using Telehealth.Fhir.Storage.Sql;
+
+namespace Telehealth.Fhir.Access;
+
+/// <summary>
+/// Stores queued read and refusal events in batches: one transaction per batch, with the patients each event's
+/// resources belong to found in one query. Drains the queue when the service stops.
+/// </summary>
+public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogger<AuditWriter> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = trail.Pending;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+                await WriteBatchAsync(Take(reader), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is still queued is written below.
+        }
+        while (reader.TryPeek(out _)) await WriteBatchAsync(Take(reader), CancellationToken.None);
+    }
+
+    private static List<AuditRecord> Take(System.Threading.Channels.ChannelReader<AuditRecord> reader)
+    {
+        var batch = new List<AuditRecord>(BatchSize);
+        while (batch.Count < BatchSize && reader.TryRead(out var record)) batch.Add(record);
+        return batch;
+    }
+
+    private async Task WriteBatchAsync(List<AuditRecord> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        try
+        {
+            await using var session = await database.BeginAsync(ct);
+            var patients = await PatientsAsync(session, batch.SelectMany(r => r.Resources).ToList(), ct);
+            foreach (var record in batch)
+            {
+                var ids = record.Resources.SelectMany(r => r.Type == "Patient" ? [r.Id] : patients.GetValueOrDefault(r.Key, []))
+                    .Concat(record.Patients).Distinct().ToList();
+                await trail.StoreAsync(session, record with { Patients = ids }, ct);
+            }
+            await session.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The audit trail must not silently thin out: say loudly what was lost.
+            logger.LogError(e, "Could not store {Count} audit events ({First}…)", batch.Count, batch[0].Interaction);
+        }
+    }
+
+    private static async Task<Dictionary<long, List<string>>> PatientsAsync(RecordSession session, List<AuditedResource> resources, CancellationToken ct)
+    {
+        var found = new Dictionary<long, List<string>>();
+        foreach (var chunk in resources.Where(r => r.Type != "Patient").Select(r => r.Key).Distinct().Chunk(500))
+        {
+            var p = new SqlParameters();
+            var keys = string.Join(", ", chunk.Select(k => p.Add(k)));
+            await using var cmd = session.Command(
+                $"SELECT DISTINCT rkey, target_id FROM ix_reference WHERE rkey IN ({keys}) AND target_type = 'Patient' AND target_id IS NOT NULL", [.. p.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = reader.GetInt64(0);
+                if (!found.TryGetValue(key, out var list)) found[key] = list = [];
+                list.Add(reader.GetString(1));
+            }
+        }
+        return found;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Tests.Infrastructure;
+using static Telehealth.Fhir.Tests.Access.AccessNetwork;
+
+namespace Telehealth.Fhir.Tests.Access;
+
+/// <summary>Every read or change of patient data leaves an AuditEvent: who, which client, what, when, outcome.</summary>
+public abstract class AuditTrailTests<TStore>(TStore store) : IClassFixture<TStore> where TStore : TestStore
+{
+    private HttpClient Service => store.Host.Client;
+
+    /// <summary>AuditEvents matching the query, waiting up to 10 s for queued ones (reads are stored in batches).</summary>
+    private async Task<List<AuditEvent>> EventsAsync(string query, int atLeast = 1)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var found = (await Service.SearchAsync("AuditEvent?" + query)).Entry.Select(e => (AuditEvent)e.Resource).ToList();
+            if (found.Count >= atLeast || DateTime.UtcNow > deadline) return found;
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_change_is_audited_in_its_own_transaction_and_a_read_soon_after()
+    {
+        await SeedAsync(Service);
+        var doctor = store.Host.ClientWith(DoctorA);
+        var created = await doctor.CreateAsync(Observation(null!, "a1"));
+
+        // The change's event is there at once: it was committed with the change.
+        var change = (await Service.SearchAsync($"AuditEvent?entity=Observation/{created.Id}&action=C")).Entry.Select(e => (AuditEvent)e.Resource).Single();
+        Assert.Equal(AuditEvent.AuditEventOutcome.N0, change.Outcome);
+        Assert.Equal("create", change.Subtype.Single().Code);
+        Assert.Equal("Practitioner/doc-a", change.Agent[0].Who.Reference);
+        Assert.Equal("commune_doctor", change.Agent[0].Role.Single().Coding.Single().Code);
+        Assert.Equal("telehealth-web", change.Agent[1].Who.Identifier.Value);
+        Assert.Contains(change.Entity, e => e.What?.Reference == "Patient/a1" && e.Role?.Code == "1");
+        Assert.NotNull(change.Recorded);
+
+        await FhirHttp.ExpectAsync(await doctor.GetAsync($"Observation/{created.Id}"), HttpStatusCode.OK);
+        var read = await EventsAsync($"entity=Observation/{created.Id}&action=R");
+        Assert.Equal("read", read.Single().Subtype.Single().Code);
+        Assert.Contains(read.Single().Entity, e => e.What?.Reference == "Patient/a1");
+
+        await doctor.SearchAsync("Observation?subject=Patient/a2");
+        var search = await EventsAsync("patient=Patient/a2&action=R&subtype=search-type");
+        Assert.Contains(search, e => e.Entity.Any(x => x.Description?.StartsWith("Observation?subject=") == true));
+    }
+
+    [Fact]
+    public async Task A_refused_read_is_audited_with_a_failure_outcome()
+    {
+        await SeedAsync(Service);
+        var doctor = store.Host.ClientWith(DoctorB);
+        await FhirHttp.ExpectAsync(await doctor.GetAsync("Patient/a2"), HttpStatusCode.Forbidden);
+        var refusals = await EventsAsync("outcome=4&agent=Practitioner/doc-b");
+        Assert.Contains(refusals, e => e.Entity.Any(x => x.Description == "Patient/a2") && e.OutcomeDesc.Contains("may not see"));
+    }
+
+    [Fact]
+    public async Task Nobody_edits_the_audit_trail()
+    {
+        var audit = new AuditEvent
+        {
+            Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest"),
+            Recorded = DateTimeOffset.UtcNow,
+            Agent = [new AuditEvent.AgentComponent { Requestor = true, Who = new ResourceReference { Display = "x" } }],
+            Source = new AuditEvent.SourceComponent { Observer = new ResourceReference { Display = "x" } },
+        };
+        var created = await Service.CreateAsync(audit);
+        await FhirHttp.ExpectAsync(await Service.PutAsync($"AuditEvent/{created.Id}", FhirHttp.Content(created)), HttpStatusCode.Forbidden);
+        await FhirHttp.ExpectAsync(await Service.DeleteAsync($"AuditEvent/{created.Id}"), HttpStatusCode.Forbidden);
+    }
+}
+
+public sealed class SqliteAuditTrailTests(SqliteStore store) : AuditTrailTests<SqliteStore>(store);
+
+public sealed class PostgresAuditTrailTests(PostgresStore store) : AuditTrailTests<PostgresStore>(store);
