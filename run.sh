@@ -63,17 +63,8 @@ trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "starting the record service on $FHIR_BASE (log: ${FHIR_LOG#"$ROOT"/})"
-# setsid: its own process group, so stopping it also stops the app `dotnet run` launched.
-ASPNETCORE_URLS="http://127.0.0.1:$FHIR_PORT" \
-ASPNETCORE_ENVIRONMENT=Development \
-Fhir__Storage__Provider=Sqlite \
-Fhir__Storage__ConnectionString="Data Source=$FHIR_DB" \
-Demo__Load=true \
-  setsid dotnet run --project Telehealth.Fhir -c Release --no-build --no-launch-profile \
-  >"$FHIR_LOG" 2>&1 </dev/null &
-FHIR_PID=$!
-
+# The identity service first: the record service checks every token against its keys, and the demo loader
+# signs in to it as the demo-system client.
 log "starting the identity service on $IDENTITY_URL (log: ${IDENTITY_LOG#"$ROOT"/})"
 ASPNETCORE_URLS="$IDENTITY_URL" \
 ASPNETCORE_ENVIRONMENT=Development \
@@ -99,6 +90,21 @@ until curl -sf -o /dev/null "$IDENTITY_URL/.well-known/openid-configuration"; do
   sleep 0.5
 done
 
+log "starting the record service on $FHIR_BASE (log: ${FHIR_LOG#"$ROOT"/})"
+# setsid: its own process group, so stopping it also stops the app `dotnet run` launched.
+ASPNETCORE_URLS="http://127.0.0.1:$FHIR_PORT" \
+ASPNETCORE_ENVIRONMENT=Development \
+Fhir__Storage__Provider=Sqlite \
+Fhir__Storage__ConnectionString="Data Source=$FHIR_DB" \
+Fhir__Auth__Authority="$IDENTITY_URL" \
+Demo__Load=true \
+Demo__Client__ClientId=demo-system \
+Demo__Client__ClientSecret=demo-system-secret \
+  setsid dotnet run --project Telehealth.Fhir -c Release --no-build --no-launch-profile \
+  >"$FHIR_LOG" 2>&1 </dev/null &
+FHIR_PID=$!
+
+
 deadline=$((SECONDS + 120))
 until curl -sf -o /dev/null "$FHIR_BASE/metadata"; do
   if ! kill -0 "$FHIR_PID" 2>/dev/null; then
@@ -123,10 +129,11 @@ $rule
     $FHIR_BASE
     Bản mô tả năng lực / CapabilityStatement:  $FHIR_BASE/metadata
 
-  Ví dụ / Examples
-    $FHIR_BASE/Patient?name=nguyen
-    $FHIR_BASE/Organization
-    $FHIR_BASE/Practitioner
+  Mọi yêu cầu cần mã truy cập / Every request needs an access token, e.g.:
+    TOKEN=\$(curl -s -d grant_type=client_credentials -d client_id=demo-system \\
+      -d client_secret=demo-system-secret -d scope='system/*.rs' $IDENTITY_URL/connect/token | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
+    curl -H "Authorization: Bearer \$TOKEN" '$FHIR_BASE/Patient?name=nguyen'
+    SMART: $FHIR_BASE/.well-known/smart-configuration
 
   Đăng nhập / Identity (OpenID Connect)
     $IDENTITY_URL
@@ -135,11 +142,11 @@ $rule
 
   Tài khoản mẫu / Demo logins (mật khẩu / password: Telehealth@2026)
     tài khoản / user   vai trò / role
-    bs.xa              commune_doctor   (Trạm Y tế xã Phú Túc)
-    bs.chuyenkhoa      specialist       (bệnh viện tuyến trung ương / central hospital)
-    dieuphoi           coordinator
-    benhnhan           patient
-    quantri            facility_admin
+    bs.xa              commune_doctor   Practitioner/bs-tran-van-phuoc, TYT Phú Túc
+    bs.chuyenkhoa      specialist       Practitioner/bs-ngo-van-tai, BV Chợ Rẫy
+    dieuphoi           coordinator      Practitioner/dp-le-thi-hoa, BV Chợ Rẫy
+    benhnhan           patient          Patient/bn-083058004217 (Nguyễn Văn An)
+    quantri            facility_admin   Practitioner/qt-vo-minh-tuan, TYT Phú Túc
     admin              platform_admin
   Ứng dụng mẫu / Demo clients: telehealth-web, smart-demo (PKCE),
     demo-system (client credentials, secret demo-system-secret)

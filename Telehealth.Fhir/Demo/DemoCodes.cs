@@ -54,12 +54,18 @@ internal static class DemoCodes
     /// <summary>The job (HL7 practitioner-role) and the platform role the identity service grants.</summary>
     public static CodeableConcept[] RoleCodes(StaffRole role)
     {
-        var (job, jobDisplay) = role == StaffRole.Coordinator ? ("nurse", "Nurse") : ("doctor", "Doctor");
+        var (job, jobDisplay) = role switch
+        {
+            StaffRole.Coordinator => ("nurse", "Nurse"),
+            StaffRole.FacilityAdmin => ("ict", "ICT professional"),
+            _ => ("doctor", "Doctor"),
+        };
         var (platform, platformDisplay) = role switch
         {
             StaffRole.CommuneDoctor => ("commune_doctor", "Bác sĩ trạm y tế xã"),
             StaffRole.Specialist => ("specialist", "Bác sĩ chuyên khoa"),
             StaffRole.Coordinator => ("coordinator", "Điều phối viên"),
+            StaffRole.FacilityAdmin => ("facility_admin", "Quản trị cơ sở"),
             _ => throw new ArgumentOutOfRangeException(nameof(role), role, null),
         };
         return

@@ -20,11 +20,7 @@ public sealed class DemoDataOptions
 
 public static class DemoDataExtensions
 {
-    /// <summary>
-    /// Name of the HttpClient the loader uses. When <c>/fhir</c> requires a token, attach a handler
-    /// that adds the service's own (client credentials) token:
-    /// <c>services.AddHttpClient(DemoDataExtensions.HttpClientName).AddHttpMessageHandler&lt;...&gt;()</c>.
-    /// </summary>
+    /// <summary>Name of the HttpClient the loader uses; it carries the loader's own service token (<see cref="ServiceTokenHandler"/>).</summary>
     public const string HttpClientName = "Telehealth.Fhir.Demo";
 
     /// <summary>
@@ -40,7 +36,10 @@ public static class DemoDataExtensions
         services.Configure<DemoDataOptions>(section);
         services.TryAddSingleton(TimeProvider.System);
         // A single transaction writes ~100 resources with their search index rows: allow it time.
-        services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(5));
+        services.Configure<DemoClientOptions>(section.GetSection("Client"));
+        services.AddTransient<ServiceTokenHandler>();
+        services.AddHttpClient(HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(5))
+            .AddHttpMessageHandler<ServiceTokenHandler>();
         services.AddHostedService<DemoDataLoader>();
         return services;
     }

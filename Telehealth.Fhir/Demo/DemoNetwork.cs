@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Hl7.Fhir.Model;
 
 namespace Telehealth.Fhir.Demo;
@@ -20,10 +18,7 @@ public static class DemoNetwork
     /// <summary>Value of the marker identifier; also a meta.tag code on every demo resource.</summary>
     public const string MarkerValue = "network-v1";
 
-    // RFC 4122 URL namespace: the entry UUIDs are version-5 UUIDs of stable URLs, reproducible anywhere.
-    private static readonly Guid UrlNamespace = new("6ba7b811-9dad-11d1-80b4-00c04fd430c8");
-
-    /// <summary>Builds the transaction Bundle (every entry a POST, references by urn:uuid fullUrl).</summary>
+    /// <summary>Builds the transaction Bundle: every entry a PUT of a fixed id, references between them relative.</summary>
     public static Bundle Build()
     {
         var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
@@ -39,12 +34,20 @@ public static class DemoNetwork
             Add(bundle, clinician.Key, PractitionerRole(clinician));
         foreach (var patient in DemoPatients.Generate())
             Add(bundle, patient.CitizenId, Patient(patient));
+        Add(bundle, "hoi-chan-nguyen-van-an", Consult());
         return bundle;
     }
 
-    /// <summary>The urn:uuid fullUrl of the entry for <paramref name="key"/>, e.g. ("Organization", "tyt-phu-tuc").</summary>
-    internal static string FullUrl(string resourceType, string key) =>
-        $"urn:uuid:{NameBasedUuid($"https://telehealth.vn/demo/{MarkerValue}/{resourceType}/{key}")}";
+    /// <summary>
+    /// The reference to the demo resource for <paramref name="key"/>, e.g. ("Organization", "tyt-phu-tuc") →
+    /// <c>Organization/tyt-phu-tuc</c>. Demo ids are fixed, so the identity service's demo accounts can name the
+    /// Practitioner or Patient each one is, and loading twice changes nothing.
+    /// </summary>
+    internal static string FullUrl(string resourceType, string key) => $"{resourceType}/{IdOf(resourceType, key)}";
+
+    /// <summary>The demo id for a key: patients by citizen ID (<c>bn-083058004217</c>), the rest by their key.</summary>
+    internal static string IdOf(string resourceType, string key) =>
+        resourceType == "Patient" ? "bn-" + key : key.Replace('/', '-');
 
     private static Organization Organization(DemoFacility facility)
     {
@@ -131,6 +134,30 @@ public static class DemoNetwork
         };
     }
 
+    /// <summary>
+    /// One open consult: Phú Túc's commune doctor asks Chợ Rẫy's cardiology for an opinion on Nguyễn Văn An, so the
+    /// demo specialist and coordinator have a patient to open.
+    /// </summary>
+    private static ServiceRequest Consult()
+    {
+        var an = DemoPatients.NguyenVanAn;
+        return new ServiceRequest
+        {
+            Meta = DemoTag(),
+            Identifier = [new Identifier("https://telehealth.vn/fhir/sid/consult", "HC-2026-0001")],
+            Status = RequestStatus.Active,
+            Intent = RequestIntent.Order,
+            Priority = RequestPriority.Urgent,
+            Category = [new CodeableConcept("http://snomed.info/sct", "11429006", "Consultation", "Hội chẩn")],
+            Code = new CodeableConcept("http://snomed.info/sct", "11429006", "Consultation", "Hội chẩn từ xa tim mạch"),
+            Subject = new ResourceReference(FullUrl("Patient", an.CitizenId), an.FullName),
+            AuthoredOn = "2026-11-20T08:30:00+07:00",
+            Requester = new ResourceReference(FullUrl("PractitionerRole", "bs-tran-van-phuoc"), "BS. Trần Văn Phước"),
+            Performer = [new ResourceReference(FullUrl("Organization", DemoFacilities.ChoRay), "Bệnh viện Chợ Rẫy")],
+            ReasonCode = [new CodeableConcept { Text = "Đau ngực khi gắng sức, điện tim nghi thiếu máu cơ tim" }],
+        };
+    }
+
     private static Patient Patient(DemoPatient patient)
     {
         var station = DemoFacilities.Get(patient.StationKey);
@@ -156,12 +183,15 @@ public static class DemoNetwork
         };
     }
 
-    private static void Add(Bundle bundle, string key, Resource resource) => bundle.Entry.Add(new Bundle.EntryComponent
+    private static void Add(Bundle bundle, string key, Resource resource)
     {
-        FullUrl = FullUrl(resource.TypeName, key),
-        Resource = resource,
-        Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = resource.TypeName },
-    });
+        resource.Id = IdOf(resource.TypeName, key);
+        bundle.Entry.Add(new Bundle.EntryComponent
+        {
+            Resource = resource,
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = FullUrl(resource.TypeName, key) },
+        });
+    }
 
     private static string ServiceKey(string facilityKey, DemoSpecialty specialty) => $"{facilityKey}/{specialty.Key}";
 
@@ -197,17 +227,4 @@ public static class DemoNetwork
     private static Meta DemoTag() => new() { Tag = [new Coding(MarkerSystem, MarkerValue, "Dữ liệu trình diễn")] };
 
     private static string Lower(string text) => char.ToLowerInvariant(text[0]) + text[1..];
-
-    private static Guid NameBasedUuid(string name)
-    {
-        Span<byte> input = stackalloc byte[16 + Encoding.UTF8.GetByteCount(name)];
-        UrlNamespace.TryWriteBytes(input, bigEndian: true, out _);
-        Encoding.UTF8.GetBytes(name, input[16..]);
-        Span<byte> hash = stackalloc byte[SHA1.HashSizeInBytes];
-        // SHA-1 is what RFC 4122 prescribes for version-5 UUIDs; nothing here relies on it being secure.
-        SHA1.HashData(input, hash);
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash[..16], bigEndian: true);
-    }
 }

@@ -8,6 +8,7 @@ internal enum StaffRole
     CommuneDoctor,
     Specialist,
     Coordinator,
+    FacilityAdmin,
 }
 
 /// <summary>One clinician of the demo network, working at one facility.</summary>
@@ -75,5 +76,10 @@ internal static class DemoStaff
             DemoFacilities.ChoRay, Specialist, DemoFacilities.Oncology, "+84908251367"),
         new("bs-ly-ngoc-quynh", "Lý", ["Ngọc", "Quỳnh"], Female, "ThS.BS.", "006078/BYT-CCHN",
             DemoFacilities.ChoRay, Specialist, DemoFacilities.Radiology, "+84965813740"),
+        new("dp-le-thi-hoa", "Lê", ["Thị", "Hoa"], Female, "CN.ĐD.", "007214/BYT-CCHN",
+            DemoFacilities.ChoRay, StaffRole.Coordinator, null, "+84934120587"),
+
+        new("qt-vo-minh-tuan", "Võ", ["Minh", "Tuấn"], Male, "CN.", "QT-83011-01",
+            "tyt-phu-tuc", StaffRole.FacilityAdmin, null, "+84977305128"),
     ];
 }

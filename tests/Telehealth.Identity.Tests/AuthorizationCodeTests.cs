@@ -40,15 +40,15 @@ public abstract class AuthorizationCodeTests<TStore>(TStore store) : IClassFixtu
         var id = await Oidc.ValidateAsync(Host, tokens.IdToken, audience: Oidc.SmartClient);
         Assert.Equal(subject, id.Subject);
         Assert.Equal(["commune_doctor"], Oidc.Values(id, "role"));
-        Assert.Equal("Practitioner/bs-nguyen-van-an", id.GetClaim("fhirUser").Value);
-        Assert.Equal("Organization/tram-phu-tuc", id.GetClaim("organization").Value);
+        Assert.Equal("Practitioner/bs-tran-van-phuoc", id.GetClaim("fhirUser").Value);
+        Assert.Equal("Organization/tyt-phu-tuc", id.GetClaim("organization").Value);
         Assert.Equal("BS. Nguyễn Văn An", id.GetClaim("name").Value);
 
         var access = await Oidc.ValidateAsync(Host, tokens.AccessToken, audience: "telehealth-fhir");
         Assert.Equal(subject, access.Subject);
         Assert.Equal(["commune_doctor"], Oidc.Values(access, "role"));
-        Assert.Equal("Practitioner/bs-nguyen-van-an", access.GetClaim("fhirUser").Value);
-        Assert.Equal("Organization/tram-phu-tuc", access.GetClaim("organization").Value);
+        Assert.Equal("Practitioner/bs-tran-van-phuoc", access.GetClaim("fhirUser").Value);
+        Assert.Equal("Organization/tyt-phu-tuc", access.GetClaim("organization").Value);
         Assert.Equal(["fhirUser", "openid", "profile", "user/*.rs"], access.GetClaim("scope").Value.Split(' ').Order());
         Assert.Null(tokens["refresh_token"]); // no offline_access asked
 
@@ -58,8 +58,8 @@ public abstract class AuthorizationCodeTests<TStore>(TStore store) : IClassFixtu
         Assert.Equal(HttpStatusCode.OK, userInfo.StatusCode);
         var info = JsonDocument.Parse(await userInfo.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(subject, info.GetProperty("sub").GetString());
-        Assert.Equal("Practitioner/bs-nguyen-van-an", info.GetProperty("fhirUser").GetString());
-        Assert.Equal("Organization/tram-phu-tuc", info.GetProperty("organization").GetString());
+        Assert.Equal("Practitioner/bs-tran-van-phuoc", info.GetProperty("fhirUser").GetString());
+        Assert.Equal("Organization/tyt-phu-tuc", info.GetProperty("organization").GetString());
         Assert.Equal("commune_doctor", Assert.Single(info.GetProperty("role").EnumerateArray()).GetString());
     }
 

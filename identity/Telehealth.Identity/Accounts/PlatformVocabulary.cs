@@ -19,7 +19,7 @@ public static class PlatformClaims
     /// <summary>SMART on FHIR: the FHIR resource the person is, e.g. <c>Practitioner/123</c>.</summary>
     public const string FhirUser = "fhirUser";
 
-    /// <summary>The facility the person acts for, e.g. <c>Organization/tram-phu-tuc</c>.</summary>
+    /// <summary>The facility the person acts for, e.g. <c>Organization/tyt-phu-tuc</c>.</summary>
     public const string Organization = "organization";
 }
 

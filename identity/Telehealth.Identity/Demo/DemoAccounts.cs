@@ -6,24 +6,21 @@ namespace Telehealth.Identity.Demo;
 public sealed record DemoAccount(string UserName, string DisplayName, string Role, string? FhirUser, string? Organization);
 
 /// <summary>
-/// The demo logins (<c>Demo:Load=true</c>), all with <see cref="Password"/>. Their FHIR references come from
-/// <c>Demo:Accounts:&lt;user&gt;:FhirUser</c> / <c>:Organization</c> when set, else from the defaults below.
+/// The demo logins (<c>Demo:Load=true</c>), all with <see cref="Password"/>, each the person of a resource the record
+/// service's demo network loads with a fixed id (Telehealth.Fhir/Demo). <c>Demo:Accounts:&lt;user&gt;:FhirUser</c> /
+/// <c>:Organization</c> override them.
 /// </summary>
-/// <remarks>
-/// TODO(link accounts to FHIR, later issue): the record service's demo loader assigns its own resource ids; look the
-/// Practitioner/Patient up by identifier (practising licence, citizen ID) and store the real reference here.
-/// </remarks>
 public static class DemoAccounts
 {
     public const string Password = "Telehealth@2026";
 
     public static IReadOnlyList<DemoAccount> From(IConfiguration configuration) =>
     [
-        Account(configuration, "bs.xa", "BS. Nguyễn Văn An", PlatformRoles.CommuneDoctor, "Practitioner/bs-nguyen-van-an", "Organization/tram-phu-tuc"),
-        Account(configuration, "bs.chuyenkhoa", "BS. Trần Thị Bích", PlatformRoles.Specialist, "Practitioner/bs-tran-thi-bich", "Organization/bv-cho-ray"),
-        Account(configuration, "dieuphoi", "Lê Thị Hoa", PlatformRoles.Coordinator, "Practitioner/dp-le-thi-hoa", "Organization/bv-nguyen-dinh-chieu"),
-        Account(configuration, "benhnhan", "Phạm Văn Bình", PlatformRoles.Patient, "Patient/bn-pham-van-binh", null),
-        Account(configuration, "quantri", "Võ Minh Tuấn", PlatformRoles.FacilityAdmin, "Practitioner/qt-vo-minh-tuan", "Organization/tram-phu-tuc"),
+        Account(configuration, "bs.xa", "BS. Trần Văn Phước", PlatformRoles.CommuneDoctor, "Practitioner/bs-tran-van-phuoc", "Organization/tyt-phu-tuc"),
+        Account(configuration, "bs.chuyenkhoa", "BS.CKII Ngô Văn Tài", PlatformRoles.Specialist, "Practitioner/bs-ngo-van-tai", "Organization/bv-cho-ray"),
+        Account(configuration, "dieuphoi", "CN.ĐD. Lê Thị Hoa", PlatformRoles.Coordinator, "Practitioner/dp-le-thi-hoa", "Organization/bv-cho-ray"),
+        Account(configuration, "benhnhan", "Nguyễn Văn An", PlatformRoles.Patient, "Patient/bn-083058004217", null),
+        Account(configuration, "quantri", "CN. Võ Minh Tuấn", PlatformRoles.FacilityAdmin, "Practitioner/qt-vo-minh-tuan", "Organization/tyt-phu-tuc"),
         Account(configuration, "admin", "Quản trị nền tảng", PlatformRoles.PlatformAdmin, null, null),
     ];
 

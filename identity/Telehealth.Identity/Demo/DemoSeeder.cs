@@ -44,7 +44,14 @@ internal sealed class DemoSeeder(IServiceScopeFactory scopes, IConfiguration con
     {
         foreach (var account in DemoAccounts.From(configuration))
         {
-            if (await users.FindByNameAsync(account.UserName) is not null) continue;
+            if (await users.FindByNameAsync(account.UserName) is { } existing)
+            {
+                // A demo database from an earlier version keeps its passwords but follows the current links.
+                if (existing.FhirUser == account.FhirUser && existing.Organization == account.Organization && existing.DisplayName == account.DisplayName) continue;
+                (existing.FhirUser, existing.Organization, existing.DisplayName) = (account.FhirUser, account.Organization, account.DisplayName);
+                Check(await users.UpdateAsync(existing), account.UserName);
+                continue;
+            }
             var user = new PlatformUser
             {
                 UserName = account.UserName,

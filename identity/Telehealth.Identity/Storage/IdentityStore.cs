@@ -11,7 +11,7 @@ public sealed class PlatformUser : IdentityUser
     [PersonalData]
     public string? FhirUser { get; set; }
 
-    /// <summary>The facility this person works for, e.g. <c>Organization/tram-phu-tuc</c>.</summary>
+    /// <summary>The facility this person works for, e.g. <c>Organization/tyt-phu-tuc</c>.</summary>
     [PersonalData]
     public string? Organization { get; set; }
 
