@@ -131,7 +131,8 @@ $rule
 
   Mọi yêu cầu cần mã truy cập / Every request needs an access token, e.g.:
     TOKEN=\$(curl -s -d grant_type=client_credentials -d client_id=demo-system \\
-      -d client_secret=demo-system-secret -d scope='system/*.rs' $IDENTITY_URL/connect/token | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
+      -d client_secret=demo-system-secret -d scope='system/*.rs' $IDENTITY_URL/connect/token \\
+      | tr -d ' \\n' | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
     curl -H "Authorization: Bearer \$TOKEN" '$FHIR_BASE/Patient?name=nguyen'
     SMART: $FHIR_BASE/.well-known/smart-configuration
 

@@ -42,7 +42,7 @@ public abstract class AuthorizationCodeTests<TStore>(TStore store) : IClassFixtu
         Assert.Equal(["commune_doctor"], Oidc.Values(id, "role"));
         Assert.Equal("Practitioner/bs-tran-van-phuoc", id.GetClaim("fhirUser").Value);
         Assert.Equal("Organization/tyt-phu-tuc", id.GetClaim("organization").Value);
-        Assert.Equal("BS. Nguyễn Văn An", id.GetClaim("name").Value);
+        Assert.Equal("BS. Trần Văn Phước", id.GetClaim("name").Value);
 
         var access = await Oidc.ValidateAsync(Host, tokens.AccessToken, audience: "telehealth-fhir");
         Assert.Equal(subject, access.Subject);
@@ -97,7 +97,7 @@ public abstract class AuthorizationCodeTests<TStore>(TStore store) : IClassFixtu
         var tokens = await Oidc.RedeemCodeAsync(Host.Client, Oidc.SmartClient, Oidc.SmartRedirect, Oidc.Query(callback)["code"], pkce.Verifier);
 
         var id = await Oidc.ValidateAsync(Host, tokens.IdToken, audience: Oidc.SmartClient);
-        Assert.Equal("Patient/bn-pham-van-binh", id.GetClaim("fhirUser").Value);
+        Assert.Equal("Patient/bn-083058004217", id.GetClaim("fhirUser").Value);
         Assert.Equal(["patient"], Oidc.Values(id, "role"));
     }
 }
