@@ -4,9 +4,11 @@
 #   bench/run-fhir-bench.sh                      # 100k and 1M resources, 8 clients, 20 s per measurement
 #   PATIENTS=1000,10000 SECONDS_EACH=5 bench/run-fhir-bench.sh   # a quick look
 #
-# Starts a durable throwaway PostgreSQL (fsync on), the record service (Release) on it, and the load driver in
-# bench/Telehealth.Fhir.Bench, which loads generated Vietnamese data through the API and measures. Results are
-# printed and appended to bench/results/<date>.md; copy the figures into docs/PERFORMANCE.md.
+# Starts a durable throwaway PostgreSQL (fsync on), the identity service (SQLite, demo clients and accounts), the
+# record service (Release) on PostgreSQL checking tokens against it, a second record-service instance on the same
+# database with token checks off (the Benchmark environment), and the load driver in bench/Telehealth.Fhir.Bench,
+# which loads generated Vietnamese data through the API and measures. Results are printed and appended to
+# bench/results/<date>.md; copy the figures into docs/PERFORMANCE.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -16,12 +18,14 @@ PATIENTS="${PATIENTS:-10000,100000}"
 CLIENTS="${CLIENTS:-8}"
 SECONDS_EACH="${SECONDS_EACH:-20}"
 OUT="$ROOT/bench/results/$(date -u +%Y-%m-%d-%H%M).md"
-SERVICE_PID=""
+PIDS=()
+WORK="$(mktemp -d -t telehealth-bench.XXXXXX)"
 
 cleanup() {
-  [[ -z "$SERVICE_PID" ]] || kill "$SERVICE_PID" 2>/dev/null || true
-  [[ -z "$SERVICE_PID" ]] || wait "$SERVICE_PID" 2>/dev/null || true
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   stop_postgres
+  rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -32,22 +36,47 @@ as_pg "$PG_BIN/psql" -h "$PG_TMP/sock" -p "$PG_PORT" -U postgres -qAt -c "CREATE
 
 log "building (Release)"
 dotnet build Telehealth.Fhir/Telehealth.Fhir.csproj -c Release -v q -nologo >/dev/null
+dotnet build identity/Telehealth.Identity/Telehealth.Identity.csproj -c Release -v q -nologo >/dev/null
 dotnet build bench/Telehealth.Fhir.Bench/Telehealth.Fhir.Bench.csproj -c Release -v q -nologo >/dev/null
 
-PORT="$(free_port)"
 mkdir -p "$ROOT/bench/results"
-log "starting the record service on 127.0.0.1:$PORT (PostgreSQL $PG_PORT)"
-ASPNETCORE_URLS="http://127.0.0.1:$PORT" Fhir__Storage__Provider=Postgres \
-  Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=64" Logging__LogLevel__Default=Warning \
+wait_for() { # url what log
+  local deadline=$((SECONDS + 120))
+  until curl -sf "$1" -o /dev/null; do
+    ((SECONDS < deadline)) || die "the $2 did not start; see $3"
+    sleep 0.5
+  done
+}
+
+ID_PORT="$(free_port)"
+IDENTITY="http://127.0.0.1:$ID_PORT"
+log "starting the identity service on $IDENTITY (SQLite in $WORK)"
+# The demo commune doctor works at the bench data's first station, so the access rules give them every sixth patient.
+(cd "$ROOT/identity/Telehealth.Identity" && exec env ASPNETCORE_URLS="$IDENTITY" Identity__Issuer="$IDENTITY" \
+  Identity__Storage__Provider=Sqlite Identity__Storage__ConnectionString="Data Source=$WORK/identity.db" \
+  Identity__KeyFolder="$WORK/keys" Demo__Load=true "Demo__Accounts__bs.xa__Organization=Organization/tram-phu-tuc" \
+  Logging__LogLevel__Default=Warning \
+  dotnet "$ROOT/identity/Telehealth.Identity/bin/Release/net10.0/Telehealth.Identity.dll" >"$ROOT/bench/results/identity.log" 2>&1) &
+PIDS+=($!)
+wait_for "$IDENTITY/.well-known/openid-configuration" "identity service" bench/results/identity.log
+
+PORT="$(free_port)"
+log "starting the record service on 127.0.0.1:$PORT (PostgreSQL $PG_PORT, tokens from $IDENTITY)"
+ASPNETCORE_URLS="http://127.0.0.1:$PORT" Fhir__Storage__Provider=Postgres Fhir__Auth__Authority="$IDENTITY" \
+  Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/service.log" 2>&1 &
-SERVICE_PID=$!
-deadline=$((SECONDS + 120))
-until curl -sf "http://127.0.0.1:$PORT/fhir/metadata" -o /dev/null; do
-  ((SECONDS < deadline)) || die "the record service did not start; see bench/results/service.log"
-  sleep 0.5
-done
+PIDS+=($!)
+wait_for "http://127.0.0.1:$PORT/fhir/metadata" "record service" bench/results/service.log
+
+UNCHECKED_PORT="$(free_port)"
+log "starting a second instance with token checks off on 127.0.0.1:$UNCHECKED_PORT (same database)"
+ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS="http://127.0.0.1:$UNCHECKED_PORT" Fhir__Storage__Provider=Postgres \
+  Fhir__Auth__Disabled=true Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
+  dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/unchecked.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" "unchecked record service" bench/results/unchecked.log
 
 dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \
-  --fhir "http://127.0.0.1:$PORT/fhir" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \
+  --fhir "http://127.0.0.1:$PORT/fhir" --unchecked "http://127.0.0.1:$UNCHECKED_PORT/fhir" --identity "$IDENTITY" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \
   --seconds "$SECONDS_EACH" --out "$OUT"
 log "results appended to ${OUT#"$ROOT"/}"

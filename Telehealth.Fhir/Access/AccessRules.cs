@@ -44,7 +44,7 @@ public sealed class AccessRules(IOptions<AccessOptions> options, TimeProvider cl
         foreach (var chunk in ids.Chunk(200))
         {
             var list = string.Join(", ", chunk.Select(id => p.Add(id)));
-            await using var cmd = session.Command($"SELECT DISTINCT pa.id FROM resource pa WHERE pa.type = 'Patient' AND pa.id IN ({list}) AND {allowed("pa.id")}", [.. p.Values]);
+            await using var cmd = session.Command($"SELECT DISTINCT cand.id FROM resource cand WHERE cand.type = 'Patient' AND cand.id IN ({list}) AND {allowed("cand.id")}", [.. p.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) found.Add(reader.GetString(0));
         }

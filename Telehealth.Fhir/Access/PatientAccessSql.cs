@@ -13,7 +13,8 @@ internal static class PatientAccessSql
 
     /// <summary>
     /// A predicate "this column holds the id of a patient the caller may see", or null when the caller's role sees no
-    /// patient at all.
+    /// patient at all. The predicate is correlated on the column (EXISTS per patient id, each an index look-up), so
+    /// checking one resource, or a page of them, costs the same with 100 patients in reach as with 100,000.
     /// </summary>
     public static Func<string, string>? AllowedPatient(SqlParameters p, Caller caller, DateTimeOffset consultsClosedSince)
     {
@@ -25,55 +26,62 @@ internal static class PatientAccessSql
         }
         var org = caller.OrganizationId;
         var practitioner = caller.FhirUserId("Practitioner");
-        var parts = new List<string>();
+        var parts = new List<Func<string, string>>();
         if (caller.Has(Roles.CommuneDoctor) && org is not null)
         {
             var o = p.Add(org);
-            // Patients the station manages, and those of consults the station asked for.
-            parts.Add($"SELECT pa.id AS pid FROM resource pa WHERE pa.type = 'Patient' AND pa.rkey IN " +
-                      $"(SELECT rkey FROM ix_reference WHERE type = 'Patient' AND param = 'organization' AND target_type = 'Organization' AND target_id = {o})");
-            parts.Add("SELECT sr.target_id AS pid FROM ix_reference sr WHERE sr.type = 'ServiceRequest' AND sr.param = 'subject' " +
-                      $"AND sr.target_type = 'Patient' AND sr.rkey IN ({ActingFor(p, "ServiceRequest", "requester", o, practitioner)})");
+            var requester = ActingFor(p, "requester", o, practitioner);
+            // Patients the station manages...
+            parts.Add(column => "EXISTS (SELECT 1 FROM resource ap_pa JOIN ix_reference ap_po ON ap_po.rkey = ap_pa.rkey " +
+                                $"WHERE ap_pa.type = 'Patient' AND ap_pa.id = {column} AND ap_po.type = 'Patient' AND ap_po.param = 'organization' " +
+                                $"AND ap_po.target_type = 'Organization' AND ap_po.target_id = {o})");
+            // ...and those of consults the station asked for.
+            parts.Add(column => "EXISTS (SELECT 1 FROM ix_reference ap_sr WHERE ap_sr.type = 'ServiceRequest' AND ap_sr.param = 'subject' " +
+                                $"AND ap_sr.target_type = 'Patient' AND ap_sr.target_id = {column} AND {requester("ap_sr.rkey")})");
         }
         if ((caller.Has(Roles.Specialist) || caller.Has(Roles.Coordinator)) && org is not null)
         {
             var o = p.Add(org);
+            var performer = ActingFor(p, "performer", o, practitioner);
+            var actor = ActingFor(p, "actor", o, practitioner);
             var open = string.Join(", ", OpenConsult.Select(s => p.Add(s)));
+            var since = p.Add(consultsClosedSince.UtcTicks);
+            var active = p.Add("active");
             // Patients of consults addressed to the hospital, while open and for a while after they close...
-            parts.Add("SELECT sr.target_id AS pid FROM ix_reference sr JOIN resource s ON s.rkey = sr.rkey " +
-                      "WHERE sr.type = 'ServiceRequest' AND sr.param = 'subject' AND sr.target_type = 'Patient' AND s.deleted = 0 " +
-                      $"AND sr.rkey IN ({ActingFor(p, "ServiceRequest", "performer", o, practitioner)}) " +
-                      $"AND (s.last_updated >= {p.Add(consultsClosedSince.UtcTicks)} OR sr.rkey IN " +
-                      $"(SELECT rkey FROM ix_token WHERE type = 'ServiceRequest' AND param = 'status' AND code IN ({open})))");
+            parts.Add(column => "EXISTS (SELECT 1 FROM ix_reference ap_sr JOIN resource ap_s ON ap_s.rkey = ap_sr.rkey " +
+                                "WHERE ap_sr.type = 'ServiceRequest' AND ap_sr.param = 'subject' AND ap_sr.target_type = 'Patient' " +
+                                $"AND ap_sr.target_id = {column} AND ap_s.deleted = 0 AND {performer("ap_sr.rkey")} " +
+                                $"AND (ap_s.last_updated >= {since} OR EXISTS (SELECT 1 FROM ix_token ap_st WHERE ap_st.rkey = ap_sr.rkey " +
+                                $"AND ap_st.param = 'status' AND ap_st.code IN ({open}))))");
             // ...and patients whose active Consent shares their record with the hospital or the person.
-            parts.Add("SELECT c.target_id AS pid FROM ix_reference c WHERE c.type = 'Consent' AND c.param = 'patient' AND c.target_type = 'Patient' " +
-                      $"AND c.rkey IN ({ActingFor(p, "Consent", "actor", o, practitioner)}) " +
-                      $"AND c.rkey IN (SELECT rkey FROM ix_token WHERE type = 'Consent' AND param = 'status' AND code = {p.Add("active")})");
+            parts.Add(column => "EXISTS (SELECT 1 FROM ix_reference ap_c WHERE ap_c.type = 'Consent' AND ap_c.param = 'patient' " +
+                                $"AND ap_c.target_type = 'Patient' AND ap_c.target_id = {column} AND {actor("ap_c.rkey")} " +
+                                $"AND EXISTS (SELECT 1 FROM ix_token ap_ct WHERE ap_ct.rkey = ap_c.rkey AND ap_ct.param = 'status' AND ap_ct.code = {active}))");
         }
         if (parts.Count == 0) return null;
-        var allowed = string.Join(" UNION ", parts);
-        return column => $"{column} IN ({allowed})";
+        return column => "(" + string.Join(" OR ", parts.Select(part => part(column))) + ")";
     }
 
     /// <summary>
-    /// Keys of <paramref name="type"/> resources whose <paramref name="param"/> names the organization, the person, one
-    /// of the organization's PractitionerRoles or one of its HealthcareServices.
+    /// "The resource at this key names, in <paramref name="param"/>, the organization, the person, one of the
+    /// organization's PractitionerRoles or one of its HealthcareServices" (correlated on the key).
     /// </summary>
-    private static string ActingFor(SqlParameters p, string type, string param, string org, string? practitioner)
+    private static Func<string, string> ActingFor(SqlParameters p, string param, string org, string? practitioner)
     {
-        var t = p.Add(type);
         var n = p.Add(param);
         var who = new List<string>
         {
-            $"(target_type = 'Organization' AND target_id = {org})",
-            $"(target_type = 'PractitionerRole' AND target_id IN ({OfOrganization("PractitionerRole", "organization", org)}))",
-            $"(target_type = 'HealthcareService' AND target_id IN ({OfOrganization("HealthcareService", "organization", org)}))",
+            $"(ap_w.target_type = 'Organization' AND ap_w.target_id = {org})",
+            $"(ap_w.target_type = 'PractitionerRole' AND {OfOrganization("PractitionerRole", "ap_w.target_id", org)})",
+            $"(ap_w.target_type = 'HealthcareService' AND {OfOrganization("HealthcareService", "ap_w.target_id", org)})",
         };
-        if (practitioner is not null) who.Add($"(target_type = 'Practitioner' AND target_id = {p.Add(practitioner)})");
-        return $"SELECT rkey FROM ix_reference WHERE type = {t} AND param = {n} AND ({string.Join(" OR ", who)})";
+        if (practitioner is not null) who.Add($"(ap_w.target_type = 'Practitioner' AND ap_w.target_id = {p.Add(practitioner)})");
+        var any = string.Join(" OR ", who);
+        return key => $"EXISTS (SELECT 1 FROM ix_reference ap_w WHERE ap_w.rkey = {key} AND ap_w.param = {n} AND ({any}))";
     }
 
-    private static string OfOrganization(string type, string param, string org) =>
-        $"SELECT d.id FROM resource d WHERE d.type = '{type}' AND d.deleted = 0 AND d.rkey IN " +
-        $"(SELECT rkey FROM ix_reference WHERE type = '{type}' AND param = '{param}' AND target_type = 'Organization' AND target_id = {org})";
+    /// <summary>"The <paramref name="type"/> with this id belongs to the organization."</summary>
+    private static string OfOrganization(string type, string idColumn, string org) =>
+        $"EXISTS (SELECT 1 FROM resource ap_d JOIN ix_reference ap_dr ON ap_dr.rkey = ap_d.rkey WHERE ap_d.type = '{type}' AND ap_d.id = {idColumn} " +
+        $"AND ap_d.deleted = 0 AND ap_dr.type = '{type}' AND ap_dr.param = 'organization' AND ap_dr.target_type = 'Organization' AND ap_dr.target_id = {org})";
 }

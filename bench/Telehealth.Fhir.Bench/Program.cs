@@ -7,11 +7,13 @@ using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Telehealth.Fhir.Bench;
 
-// Usage: Telehealth.Fhir.Bench --fhir http://127.0.0.1:5082/fhir --pg "Host=...;Database=..." [--patients 10000,100000]
+// Usage: Telehealth.Fhir.Bench --fhir http://127.0.0.1:5082/fhir --unchecked http://127.0.0.1:5085/fhir
+//        --identity http://127.0.0.1:5081 --pg "Host=...;Database=..." [--patients 10000,100000]
 //        [--clients 8] [--seconds 20] [--bundle 10] [--out results.md]
 // Loads generated patients in transaction bundles up to each size in --patients (10 resources per patient), then
-// measures single creates, reads by id (and the same reads from a bare endpoint on the same database) and
-// indexed searches, each from --clients concurrent clients for --seconds.
+// measures single creates, reads by id (also as a commune doctor under the access rules, from a second instance on
+// the same database with token checks off, and from a bare endpoint on the same database) and indexed searches,
+// each from --clients concurrent clients for --seconds; and once, token issuance by client credentials.
 var options = Options.Parse(args);
 var json = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
@@ -19,12 +21,25 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
     BaseAddress = new Uri(options.Fhir.TrimEnd('/') + "/"),
     Timeout = TimeSpan.FromMinutes(5),
 };
+using var identity = new HttpClient { BaseAddress = new Uri(options.Identity.TrimEnd('/') + "/") };
+http.DefaultRequestHeaders.Authorization = new("Bearer", await BenchTokens.ServiceTokenAsync(identity));
+// The demo commune doctor, whose station (Organization/tram-phu-tuc, set by the bench script) holds every sixth patient.
+using var doctorHttp = new HttpClient { BaseAddress = http.BaseAddress };
+doctorHttp.DefaultRequestHeaders.Authorization = new("Bearer",
+    await BenchTokens.UserTokenAsync(identity.BaseAddress!, "bs.xa", "Telehealth@2026", "openid fhirUser user/*.rs"));
+using var uncheckedHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(options.Unchecked.TrimEnd('/') + "/") };
 var (bare, bareUrl) = await BareEndpoint.StartAsync(options.Postgres);
 using var bareHttp = new HttpClient { BaseAddress = new Uri(bareUrl.TrimEnd('/') + "/bare/") };
 var report = new StringBuilder();
 void Say(string line) { Console.WriteLine(line); report.AppendLine(line); }
 
 Say($"# Record service benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {options.Clients} clients, {options.Seconds} s per measurement, {Environment.ProcessorCount} cores");
+var issuance = await LoadDriver.RunAsync("token issuance: client credentials (identity service, SQLite)", options.Clients,
+    TimeSpan.FromSeconds(options.Seconds), async (_, _) => (await BenchTokens.ServiceTokenAsync(identity, "system/*.rs")).Length > 0);
+Say("");
+Say("| measurement | requests | errors | per second | p50 ms | p95 ms | p99 ms |");
+Say("|---|---:|---:|---:|---:|---:|---:|");
+Say($"| {issuance.Name} | {issuance.Count:N0} | {issuance.Errors} | {issuance.PerSecond:N0} | {issuance.P50:F1} | {issuance.P95:F1} | {issuance.P99:F1} |");
 long loaded = 0;
 foreach (var target in options.Patients)
 {
@@ -38,10 +53,17 @@ foreach (var target in options.Patients)
     Say("|---|---:|---:|---:|---:|---:|---:|");
     Say($"| transaction bundles of {options.Bundle * DataGenerator.ResourcesPerPatient} resources (load phase) | {load.Count:N0} | {load.Errors} | {load.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s | {load.P50:F1} | {load.P95:F1} | {load.P99:F1} |");
     var duration = TimeSpan.FromSeconds(options.Seconds);
+    // The loads warmed the checked instance; warm the others alike (JIT, connection pools) before measuring.
+    var warmUp = TimeSpan.FromSeconds(Math.Min(5, options.Seconds));
+    await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(uncheckedHttp, Pick(c, i)));
+    await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(doctorHttp, PickOwn(c, i)));
+    await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(bareHttp, Pick(c, i)));
     var results = new List<Measurement>
     {
         await LoadDriver.RunAsync("read by id (record service)", options.Clients, duration, (c, i) => ReadAsync(http, Pick(c, i))),
         await LoadDriver.RunAsync("read by id (bare endpoint, same database)", options.Clients, duration, (c, i) => ReadAsync(bareHttp, Pick(c, i))),
+        await LoadDriver.RunAsync("read by id (second instance, token checks off)", options.Clients, duration, (c, i) => ReadAsync(uncheckedHttp, Pick(c, i))),
+        await LoadDriver.RunAsync("read by id as a commune doctor (access rules, own station)", options.Clients, duration, (c, i) => ReadAsync(doctorHttp, PickOwn(c, i))),
         await LoadDriver.RunAsync("search token: Patient?identifier=cccd|…", options.Clients, duration, (c, i) =>
             SearchAsync($"Patient?identifier=https://telehealth.vn/fhir/sid/cccd|{DataGenerator.CitizenId(PatientOf(c, i))}&_count=20")),
         await LoadDriver.RunAsync("search reference: Observation?subject=Patient/…", options.Clients, duration, (c, i) =>
@@ -59,6 +81,9 @@ foreach (var target in options.Patients)
         Say($"| {m.Name} | {m.Count:N0} | {m.Errors} | {m.PerSecond:N0} | {m.P50:F1} | {m.P95:F1} | {m.P99:F1} |");
     Say("");
     Say($"Reads by id: record service at {results[0].PerSecond / results[1].PerSecond:P0} of the bare endpoint's throughput (same run, same ids).");
+    Say($"Cost of checking tokens and access rules (both instances write the read AuditEvents): reads by id with a service token " +
+        $"{1 - results[0].PerSecond / results[2].PerSecond:P0} fewer per second than the instance with checks off; as a commune doctor under " +
+        $"the patient access rules {1 - results[3].PerSecond / results[2].PerSecond:P0} fewer.");
 }
 await bare.StopAsync();
 if (options.Out is not null) await File.AppendAllTextAsync(options.Out, report.ToString());
@@ -69,6 +94,13 @@ long PatientOf(int client, long i) => (long)((client * 7_919L + i * 104_729L) % 
 (string Type, string Id) Pick(int client, long i)
 {
     var n = PatientOf(client, i);
+    return i % 2 == 0 ? ("Patient", DataGenerator.PatientId(n)) : ("Observation", DataGenerator.ObservationId(n, (int)(i % 6)));
+}
+
+// Patients of the doctor's station (n % 6 == 0), and their observations.
+(string Type, string Id) PickOwn(int client, long i)
+{
+    var n = PatientOf(client, i) / 6 * 6;
     return i % 2 == 0 ? ("Patient", DataGenerator.PatientId(n)) : ("Observation", DataGenerator.ObservationId(n, (int)(i % 6)));
 }
 
@@ -143,7 +175,7 @@ async Task<Measurement> LoadAsync(long from, long to)
     return new Measurement("load", sorted.Length, errors, clock.Elapsed.TotalSeconds, P(0.5), P(0.95), P(0.99));
 }
 
-internal sealed record Options(string Fhir, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out)
+internal sealed record Options(string Fhir, string Unchecked, string Identity, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out)
 {
     public static Options Parse(string[] args)
     {
@@ -152,7 +184,7 @@ internal sealed record Options(string Fhir, string Postgres, long[] Patients, in
             var i = Array.IndexOf(args, name);
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"{name} is required");
         }
-        return new Options(Get("--fhir"), Get("--pg"),
+        return new Options(Get("--fhir"), Get("--unchecked"), Get("--identity"), Get("--pg"),
             Get("--patients", "10000,100000").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Get("--clients", "8")), int.Parse(Get("--seconds", "20")), int.Parse(Get("--bundle", "10")),
             args.Contains("--out") ? Get("--out") : null);
