@@ -1,8 +1,18 @@
 using Telehealth.Identity.Demo;
+using Telehealth.Identity.Keys;
 using Telehealth.Identity.Endpoints;
 using Telehealth.Identity.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// `Telehealth.Identity rotate-signing-key`: add a new signing key to the key folder; it signs from the next start and
+// the old one stays published for Identity:SigningKeyOverlap (default two days).
+if (args.FirstOrDefault() == "rotate-signing-key")
+{
+    var folder = builder.Configuration["Identity:KeyFolder"] ?? TokenKeyFolder.DefaultPath;
+    Console.WriteLine($"New signing key {TokenKeyFolder.RotateSigningKey(folder)} in {Path.GetFullPath(folder)}; restart the identity service to sign with it.");
+    return;
+}
 
 // Storage, accounts, the OpenIddict server and its keys: Hosting/IdentityServerConfiguration.cs.
 builder.Services.AddTelehealthIdentity(builder.Configuration);

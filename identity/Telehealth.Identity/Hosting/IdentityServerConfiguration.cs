@@ -19,7 +19,8 @@ public static class IdentityServerConfiguration
     {
         // "" means: take the issuer from each request's host (tests on a random port); unset means the platform default.
         var issuer = configuration["Identity:Issuer"] ?? DefaultIssuer;
-        var keys = new TokenKeyFolder(configuration["Identity:KeyFolder"] ?? TokenKeyFolder.DefaultPath);
+        var keys = new TokenKeyFolder(configuration["Identity:KeyFolder"] ?? TokenKeyFolder.DefaultPath,
+            configuration.GetValue<TimeSpan?>("Identity:SigningKeyOverlap"));
         var requireHttps = configuration.GetValue("Identity:RequireHttps", false);
 
         services.AddIdentityStorage(configuration);
@@ -100,8 +101,9 @@ public static class IdentityServerConfiguration
                 server.RegisterClaims(Claims.Subject, Claims.Name, Claims.Role, PlatformClaims.FhirUser, PlatformClaims.Organization);
 
                 // Keys from files under Identity:KeyFolder, so a restart keeps tokens valid and the JWKS unchanged.
-                server.AddSigningKey(keys.SigningKey)
-                      .AddEncryptionKey(keys.EncryptionKey);
+                // The current signing key first (OpenIddict signs with the first), then those still within their overlap.
+                foreach (var key in keys.PublishedSigningKeys) server.AddSigningKey(key);
+                server.AddEncryptionKey(keys.EncryptionKey);
 
                 // Access tokens are signed JWTs that the record service and scheduling core validate themselves against the JWKS.
                 server.DisableAccessTokenEncryption();
