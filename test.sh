@@ -51,14 +51,12 @@ ensure_fhir_examples() {
   export FHIR_R4_EXAMPLES_DIR="$dir"
 }
 
-# ---------------------------------------------------------------------------------------
-# TODO(browser tests, later issue): Chromium for Playwright goes here. Install Debian's
-# `chromium` (apt_install chromium) if /usr/bin/chromium is missing and export its path
-# for the tests; never let Playwright download a browser.
+# Browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
 ensure_browser() {
-  :
+  local chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+  [[ -x "$chromium" ]] || { apt_install chromium; chromium=/usr/bin/chromium; }
+  export CHROMIUM_PATH="$chromium" PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 }
-# ---------------------------------------------------------------------------------------
 
 # Sums an attribute of the <Counters .../> element over every trx file.
 sum_counter() {
@@ -94,7 +92,7 @@ main() {
 
   ensure_postgres
   ensure_fhir_examples
-  ensure_browser          # Chromium/Playwright: see ensure_browser (later issue)
+  ensure_browser          # Debian's Chromium for the Playwright sign-in tests
 
   trap stop_postgres EXIT
   trap 'exit 130' INT
