@@ -14,6 +14,8 @@
 #                             tests create (and drop) their own databases from it.
 #   FHIR_R4_EXAMPLES_DIR      folder holding the R4 examples, one resource per file,
 #                             named <ResourceType>-<id>.json (e.g. Patient-example.json).
+#   OPENID_CLIENT_DIR         npm prefix holding openid-client (the identity tests run a script from it).
+#   CHROMIUM_PATH             Debian's chromium, for the Playwright browser tests.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,6 +51,21 @@ ensure_fhir_examples() {
     [[ -f "$dir/Patient-example.json" ]] || die "$FHIR_EXAMPLES_PACKAGE installed but $dir/Patient-example.json is missing"
   fi
   export FHIR_R4_EXAMPLES_DIR="$dir"
+}
+
+# npm's openid-client, the reference relying party the identity tests drive against our server.
+OPENID_CLIENT_VERSION="6.9.0"
+ensure_openid_client() {
+  local prefix="$CACHE/npm-rp"
+  if ! grep -q "\"version\": *\"$OPENID_CLIENT_VERSION\"" "$prefix/node_modules/openid-client/package.json" 2>/dev/null; then
+    command -v npm >/dev/null || apt_install npm
+    log "npm install openid-client@$OPENID_CLIENT_VERSION into ${prefix#"$ROOT"/}"
+    mkdir -p "$prefix"
+    [[ -f "$prefix/package.json" ]] || printf '{ "private": true }\n' >"$prefix/package.json"
+    npm install --prefix "$prefix" --no-audit --no-fund --no-save --no-package-lock --loglevel=error \
+      "openid-client@$OPENID_CLIENT_VERSION" >&2
+  fi
+  export OPENID_CLIENT_DIR="$prefix"
 }
 
 # Browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.
@@ -92,6 +109,7 @@ main() {
 
   ensure_postgres
   ensure_fhir_examples
+  ensure_openid_client    # npm's openid-client for the relying-party tests
   ensure_browser          # Debian's Chromium for the Playwright sign-in tests
 
   trap stop_postgres EXIT
