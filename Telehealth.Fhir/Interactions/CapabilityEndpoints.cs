@@ -41,6 +41,14 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry registry,
             Documentation = "Hồ sơ FHIR R4 của nền tảng khám chữa bệnh từ xa / FHIR R4 record service of the telehealth platform. " +
                             "Strings match case- and accent-insensitively (\"nguyen\" finds \"Nguyễn\", \"d\" matches \"đ\"); :exact stays exact. " +
                             "Paging is by keyset links (_cursor); _total=accurate counts. Location.near is not supported.",
+            Security = new CapabilityStatement.SecurityComponent
+            {
+                Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")],
+                Description = "Every interaction except this statement and .well-known/smart-configuration needs a bearer token from the " +
+                              "platform's identity service (see .well-known/smart-configuration). SMART v2 scopes (patient/, user/, system/; " +
+                              "c r u d s) decide the interaction; the caller's role and facility decide which patients' records it reaches. " +
+                              "Reads and changes of patient data are recorded as AuditEvents.",
+            },
             Interaction =
             [
                 new() { Code = CapabilityStatement.SystemRestfulInteraction.Transaction },
