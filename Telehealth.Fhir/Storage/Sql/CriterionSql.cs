@@ -7,7 +7,11 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// Turns criteria into SQL predicates over a <c>resource</c> row alias. Every predicate has the form
 /// "alias.rkey IN (rows of an index table)", so the database can start from the most selective index.
 /// </summary>
-internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
+/// <remarks>
+/// With a caller's <paramref name="guard"/>, chains and <c>_has</c> look only at resources the caller may see: a
+/// search on what the caller may read must not reveal, through its conditions, what they may not.
+/// </remarks>
+internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.AccessGuard? guard = null)
 {
     public string Predicate(Criterion criterion, string alias, string type) => criterion switch
     {
@@ -161,7 +165,7 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
         var inner = Predicate(chain.Inner, t, chain.TargetType);
         return $"{alias}.rkey IN (SELECT {i}.rkey FROM ix_reference {i} JOIN resource {t} ON {t}.type = {i}.target_type AND {t}.id = {i}.target_id " +
                $"WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(chain.Reference.Name)} AND {i}.target_type = {p.Add(chain.TargetType)} " +
-               $"AND {t}.deleted = 0 AND {inner})";
+               $"AND {t}.deleted = 0 AND {inner}{Visible(t, chain.TargetType)})";
     }
 
     private string HasPredicate(HasCriterion has, string alias, string type)
@@ -171,6 +175,14 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock)
         var inner = Predicate(has.Inner, s, has.SourceType);
         return $"{alias}.id IN (SELECT {i}.target_id FROM ix_reference {i} JOIN resource {s} ON {s}.rkey = {i}.rkey " +
                $"WHERE {i}.type = {p.Add(has.SourceType)} AND {i}.param = {p.Add(has.SourceReference.Name)} " +
-               $"AND {i}.target_type = {p.Add(type)} AND {s}.deleted = 0 AND {inner})";
+               $"AND {i}.target_type = {p.Add(type)} AND {s}.deleted = 0 AND {inner}{Visible(s, has.SourceType)})";
+    }
+
+    /// <summary>" AND (what of <paramref name="type"/> the caller may see)"; 403 when they may not search that type at all.</summary>
+    private string Visible(string alias, string type)
+    {
+        if (guard is null) return "";
+        guard.Require(type, 's');
+        return guard.RowFilter(p, alias, type) is { } filter ? " AND " + filter : "";
     }
 }

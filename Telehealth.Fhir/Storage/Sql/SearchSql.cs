@@ -87,7 +87,7 @@ public sealed class SearchSql(TimeProvider clock)
 
     private string Filter(SqlParameters p, SearchRequest request, string alias, long snapshot, Access.AccessGuard? guard)
     {
-        var criteria = new CriterionSql(p, clock);
+        var criteria = new CriterionSql(p, clock, guard);
         var parts = new List<string>
         {
             $"{alias}.type = {p.Add(request.ResourceType)}",

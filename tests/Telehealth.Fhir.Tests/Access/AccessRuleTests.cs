@@ -59,6 +59,19 @@ public abstract class AccessRuleTests<TStore>(TStore store) : IClassFixture<TSto
     }
 
     [Fact]
+    public async Task Chains_and_has_conditions_look_only_at_what_the_caller_may_see()
+    {
+        var doctor = await SeededAs(DoctorA);
+        // Station B's patient exists, but a doctor of station A must not learn anything about them through a condition.
+        Assert.Equal(["tyt-a"], await doctor.IdsAsync("Organization?_has:Patient:organization:name=a1"));
+        Assert.Empty(await doctor.IdsAsync("Organization?_has:Patient:organization:name=b1"));
+        Assert.Equal(["obs-a1"], await doctor.IdsAsync("Observation?subject:Patient.name=a1"));
+        Assert.Empty(await doctor.IdsAsync("Observation?subject:Patient.name=b1"));
+        var admin = As(AdminA);
+        await FhirHttp.ExpectAsync(await admin.GetAsync("Organization?_has:Patient:organization:name=a1"), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task A_patient_reads_only_their_own_record_and_writes_only_their_bookings()
     {
         var patient = await SeededAs(PatientA1);
