@@ -9,6 +9,9 @@ namespace Telehealth.Fhir.Access;
 /// <summary>A resource an audited interaction touched.</summary>
 public sealed record AuditedResource(long Key, string Type, string Id, int Version);
 
+/// <summary>One change made inside a transaction bundle, waiting to be audited with the others.</summary>
+public sealed record AuditedChange(string Interaction, StoredResource Stored, IReadOnlyList<string> Patients);
+
 /// <summary>One audited interaction, before it becomes an AuditEvent.</summary>
 public sealed record AuditRecord(
     Caller Caller,
@@ -51,6 +54,24 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
         var record = new AuditRecord(caller, interaction, action, true, null,
             [new AuditedResource(stored.Key, stored.Type, stored.Id, stored.Version)], ids, null, clock.GetUtcNow());
         await StoreAsync(session, record, ct);
+    }
+
+    /// <summary>
+    /// Stores the events for a transaction bundle's changes of patient data inside its session: one AuditEvent per
+    /// <see cref="MaxEntities"/> resources changed (a 100-entry bundle writes one event, not a hundred).
+    /// </summary>
+    public async Task RecordTransactionAsync(RecordSession session, Caller caller, IReadOnlyList<AuditedChange> changes, CancellationToken ct)
+    {
+        var clinical = changes.Where(c => ResourceClasses.Of(c.Stored.Type) == ResourceClass.Clinical).ToList();
+        foreach (var chunk in clinical.Chunk(MaxEntities))
+        {
+            var interactions = chunk.Select(c => c.Interaction).Distinct().ToList();
+            var action = interactions is ["create"] ? AuditEvent.AuditEventAction.C
+                : interactions is ["delete"] ? AuditEvent.AuditEventAction.D : AuditEvent.AuditEventAction.U;
+            var patients = chunk.SelectMany(c => c.Stored.Type == "Patient" ? [c.Stored.Id] : c.Patients).Distinct().ToList();
+            var resources = chunk.Select(c => new AuditedResource(c.Stored.Key, c.Stored.Type, c.Stored.Id, c.Stored.Version)).ToList();
+            await StoreAsync(session, new AuditRecord(caller, "transaction", action, true, null, resources, patients, null, clock.GetUtcNow()), ct);
+        }
     }
 
     /// <summary>Queues the event for a read or search that returned patient data (the patients are found when it is stored).</summary>
@@ -123,7 +144,7 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
                 What = new ResourceReference($"{resource.Type}/{resource.Id}/_history/{resource.Version}"),
                 Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
             });
-        foreach (var patient in r.Patients.Take(MaxEntities))
+        foreach (var patient in r.Patients)
             e.Entity.Add(new AuditEvent.EntityComponent
             {
                 What = new ResourceReference($"Patient/{patient}"),

@@ -8,7 +8,7 @@ namespace Telehealth.Fhir.Interactions;
 /// Batch: each entry on its own, failures reported per entry. Transaction: every entry in one database
 /// transaction, in the order the spec gives (DELETE, POST, PUT/PATCH, GET); one failure refuses the whole bundle.
 /// </summary>
-public sealed class BundleProcessor(RecordDatabase database, ResourceOperations ops, EntryExecutor executor, TimeProvider clock)
+public sealed class BundleProcessor(RecordDatabase database, ResourceOperations ops, EntryExecutor executor, Access.AuditTrail audit, TimeProvider clock)
 {
     public const int MaxEntries = 10_000;
 
@@ -24,6 +24,7 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
         CheckFullUrls(entries);
 
         await using var session = await database.BeginAsync(ct);
+        session.PendingAudit = [];
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
@@ -42,6 +43,7 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
             try { results[entry.Index] = await executor.ExecuteAsync(session, entry, baseUrl, ct); }
             catch (FhirException e) { throw Refused(entry.Index, entry, e); }
         }
+        if (session.Guard is { } guard) await audit.RecordTransactionAsync(session, guard.Caller, session.PendingAudit, ct);
         await session.CommitAsync(ct);
         return Write("transaction-response", baseUrl, results, prefer);
     }

@@ -141,8 +141,13 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
     }
 
     /// <summary>The change's AuditEvent, in the change's transaction (only for patient data; see <see cref="AuditTrail"/>).</summary>
-    private Task AuditAsync(RecordSession session, string interaction, StoredResource stored, IEnumerable<string> patients, CancellationToken ct) =>
-        session.Guard is { } guard ? audit.RecordChangeAsync(session, guard.Caller, interaction, stored, patients, ct) : Task.CompletedTask;
+    private Task AuditAsync(RecordSession session, string interaction, StoredResource stored, IEnumerable<string> patients, CancellationToken ct)
+    {
+        if (session.Guard is not { } guard) return Task.CompletedTask;
+        if (session.PendingAudit is not { } pending) return audit.RecordChangeAsync(session, guard.Caller, interaction, stored, patients, ct);
+        pending.Add(new AuditedChange(interaction, stored, [.. patients]));
+        return Task.CompletedTask;
+    }
 
     private static IEnumerable<string> PatientsIn(ResourceIndex index) =>
         index.References.Where(r => r.TargetType == "Patient" && r.TargetId is not null).Select(r => r.TargetId!);

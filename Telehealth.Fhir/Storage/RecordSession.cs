@@ -16,6 +16,12 @@ public sealed class RecordSession(RecordDatabase database, DbConnection connecti
     /// </summary>
     public Access.AccessGuard? Guard { get; set; }
 
+    /// <summary>
+    /// Set by a transaction bundle: the changes it made, audited together as one AuditEvent when it commits, instead of
+    /// one per entry.
+    /// </summary>
+    public List<Access.AuditedChange>? PendingAudit { get; set; }
+
     public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();

@@ -50,6 +50,30 @@ public abstract class AuditTrailTests<TStore>(TStore store) : IClassFixture<TSto
     }
 
     [Fact]
+    public async Task A_transaction_is_audited_as_one_event_naming_every_resource_and_patient()
+    {
+        await SeedAsync(Service);
+        var doctor = store.Host.ClientWith(DoctorA);
+        var tag = Guid.NewGuid().ToString("N");
+        var entries = new[] { "a1", "a1", "a2" }.Select(p =>
+        {
+            var observation = Observation(null!, p);
+            observation.Identifier = [new Identifier("urn:test", tag)];
+            return BundleHttp.Entry(Bundle.HTTPVerb.POST, "Observation", observation);
+        }).ToArray();
+        var response = await doctor.PostBundleAsync(Bundle.BundleType.Transaction, entries);
+        var ids = response.Entry.Select(e => e.Response.Location.Split('/')).Select(parts => parts[Array.IndexOf(parts, "Observation") + 1]).ToList();
+
+        var events = (await Service.SearchAsync($"AuditEvent?entity=Observation/{ids[0]}")).Entry.Select(e => (AuditEvent)e.Resource).ToList();
+        var audit = Assert.Single(events);
+        Assert.Equal("transaction", audit.Subtype.Single().Code);
+        Assert.Equal(AuditEvent.AuditEventAction.C, audit.Action);
+        Assert.All(ids, id => Assert.Contains(audit.Entity, e => e.What?.Reference?.StartsWith($"Observation/{id}/") == true));
+        Assert.Contains(audit.Entity, e => e.What?.Reference == "Patient/a1");
+        Assert.Contains(audit.Entity, e => e.What?.Reference == "Patient/a2");
+    }
+
+    [Fact]
     public async Task A_refused_read_is_audited_with_a_failure_outcome()
     {
         await SeedAsync(Service);
