@@ -140,6 +140,35 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         return stored;
     }
 
+    /// <summary>
+    /// Creates many resources with the ids they carry, in two round trips (see <see cref="ResourceWriter.InsertManyAsync"/>),
+    /// under the same checks and audit as one by one. Null for each one whose id turned out to exist already: the
+    /// caller writes those one by one, as updates.
+    /// </summary>
+    /// <param name="refused">Tells a refusal of the n-th resource as the caller wants it told (e.g. naming its bundle entry).</param>
+    public async Task<StoredResource?[]> CreateManyAsync(RecordSession session, IReadOnlyList<Resource> resources,
+        Func<int, FhirException, FhirException> refused, CancellationToken ct)
+    {
+        var items = new List<(string, string, string, ResourceIndex)>(resources.Count);
+        var now = Now();
+        for (var n = 0; n < resources.Count; n++)
+        {
+            var resource = resources[n];
+            try
+            {
+                session.Guard?.Require(resource.TypeName, 'c');
+                var index = indexer.Index(resource);
+                if (session.Guard is { } guard) await guard.CheckWriteAsync(session, resource.TypeName, resource.Id!, null, index, "create", ct);
+                items.Add((resource.TypeName, resource.Id!, Stamp(resource, 1, now), index));
+            }
+            catch (FhirException e) { throw refused(n, e); }
+        }
+        var stored = await ResourceWriter.InsertManyAsync(session, items, now, ct);
+        for (var n = 0; n < stored.Length; n++)
+            if (stored[n] is { } created) await AuditAsync(session, "create", created, PatientsIn(items[n].Item4), ct);
+        return stored;
+    }
+
     /// <summary>The change's AuditEvent, in the change's transaction (only for patient data; see <see cref="AuditTrail"/>).</summary>
     private Task AuditAsync(RecordSession session, string interaction, StoredResource stored, IEnumerable<string> patients, CancellationToken ct)
     {

@@ -47,6 +47,21 @@ public sealed class ResourceReader(RecordDatabase database)
         return new StoredResource(key, type, id, version, lastUpdated, deleted, text as string);
     }
 
+    /// <summary>Which of these (type, id) pairs are stored (deleted or not).</summary>
+    public static async Task<HashSet<(string Type, string Id)>> ExistingAsync(RecordSession session, IReadOnlyList<(string Type, string Id)> pairs, CancellationToken ct)
+    {
+        var found = new HashSet<(string, string)>();
+        foreach (var chunk in pairs.Chunk(500))
+        {
+            var p = new Sql.SqlParameters();
+            var rows = string.Join(", ", chunk.Select(x => $"({p.Add(x.Type)}, {p.Add(x.Id)})"));
+            await using var cmd = session.Command($"SELECT type, id FROM resource WHERE (type, id) IN ({rows})", [.. p.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) found.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return found;
+    }
+
     public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
     {
         await using var session = await database.ReadAsync(ct);

@@ -27,6 +27,38 @@ public static class ResourceWriter
     }
 
     /// <summary>
+    /// Inserts version 1 of many new resources: one INSERT for their rows, then one command for every version row and
+    /// index row. Returns, for each, the stored resource, or null when its (type, id) already existed.
+    /// </summary>
+    public static async Task<StoredResource?[]> InsertManyAsync(RecordSession tx, IReadOnlyList<(string Type, string Id, string Json, ResourceIndex Index)> items,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var keys = new Dictionary<(string, string), long>();
+        foreach (var chunk in items.Chunk(1000))
+        {
+            var p = new Sql.SqlParameters();
+            var u = p.Add(now.UtcTicks);
+            var rows = string.Join(", ", chunk.Select(i => $"({p.Add(i.Type)}, {p.Add(i.Id)}, 1, {u}, 0)"));
+            await using var cmd = tx.Command($"INSERT INTO resource (type, id, version, last_updated, deleted) VALUES {rows} " +
+                                             "ON CONFLICT (type, id) DO NOTHING RETURNING rkey, type, id", [.. p.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) keys[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
+        }
+        var stored = new StoredResource?[items.Count];
+        await using var batch = new StatementBatch(tx);
+        for (var n = 0; n < items.Count; n++)
+        {
+            var (type, id, json, index) = items[n];
+            if (!keys.TryGetValue((type, id), out var key)) continue;
+            AppendVersion(batch, key, type, id, 1, now, "POST", json);
+            IndexWriter.AppendInsert(batch, key, type, index);
+            stored[n] = new StoredResource(key, type, id, 1, now, false, json);
+        }
+        await batch.ExecuteAsync(ct);
+        return stored;
+    }
+
+    /// <summary>
     /// Replaces the current version. Returns null when another writer changed it since <paramref name="current"/> was read.
     /// </summary>
     public static async Task<StoredResource?> UpdateAsync(RecordSession tx, StoredResource current, DateTimeOffset now,
@@ -55,13 +87,16 @@ public static class ResourceWriter
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    private static void AppendVersion(StatementBatch batch, long key, string type, string id, int version, DateTimeOffset now, string method, string? json) =>
+        batch.Statement().Append("INSERT INTO resource_version (rkey, type, id, version, last_updated, method, json) VALUES (")
+            .Append(string.Join(", ", new object?[] { key, type, id, version, now.UtcTicks, method, json }.Select(batch.Add))).Append(')');
+
     /// <summary>The version row, the removal of the previous index rows and the new ones: one round trip.</summary>
     private static async Task WriteVersionAsync(RecordSession tx, long key, string type, string id, int version,
         DateTimeOffset now, string method, string? json, ResourceIndex? index, bool replacesIndex, CancellationToken ct)
     {
         await using var batch = new StatementBatch(tx);
-        batch.Statement().Append("INSERT INTO resource_version (rkey, type, id, version, last_updated, method, json) VALUES (")
-            .Append(string.Join(", ", new object?[] { key, type, id, version, now.UtcTicks, method, json }.Select(batch.Add))).Append(')');
+        AppendVersion(batch, key, type, id, version, now, method, json);
         if (replacesIndex) IndexWriter.AppendDelete(batch, key);
         if (index is not null) IndexWriter.AppendInsert(batch, key, type, index);
         await batch.ExecuteAsync(ct);
