@@ -3,6 +3,7 @@
 #
 #   bench/run-fhir-bench.sh                      # 100k and 1M resources, 8 clients, 20 s per measurement
 #   PATIENTS=1000,10000 SECONDS_EACH=5 bench/run-fhir-bench.sh   # a quick look
+#   PG_EXPLAIN_SLOW_MS=30 bench/run-fhir-bench.sh  # also keep plans of statements over 30 ms (bench/results/postgres-slow.log)
 #
 # Starts a durable throwaway PostgreSQL (fsync on), the identity service (SQLite, demo clients and accounts), the
 # record service (Release) on PostgreSQL checking tokens against it, a second record-service instance on the same
@@ -24,6 +25,8 @@ WORK="$(mktemp -d -t telehealth-bench.XXXXXX)"
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Slow-statement plans (PG_EXPLAIN_SLOW_MS) outlive the throwaway cluster.
+  [[ -z "${PG_EXPLAIN_SLOW_MS:-}" || ! -f "${PG_LOG:-}" ]] || cp "$PG_LOG" "$ROOT/bench/results/postgres-slow.log"
   stop_postgres
   rm -rf "$WORK"
 }
@@ -31,6 +34,7 @@ trap cleanup EXIT
 
 ensure_postgres
 PG_DURABLE=1 start_postgres
+PG_LOG="$PG_TMP/postgres.log"
 DB="Host=127.0.0.1;Port=$PG_PORT;Username=telehealth;Password=telehealth;Database=fhir_bench"
 as_pg "$PG_BIN/psql" -h "$PG_TMP/sock" -p "$PG_PORT" -U postgres -qAt -c "CREATE DATABASE fhir_bench OWNER telehealth;" >/dev/null
 

@@ -112,6 +112,14 @@ shared_buffers = 2GB
 effective_cache_size = 8GB
 max_wal_size = 8GB
 EOF
+      # PG_EXPLAIN_SLOW_MS: log the plan of every statement slower than that (auto_explain), to see why.
+      if [[ -n "${PG_EXPLAIN_SLOW_MS:-}" ]]; then
+        cat >>"$PG_TMP/data/postgresql.conf" <<EOF
+session_preload_libraries = 'auto_explain'
+auto_explain.log_min_duration = '${PG_EXPLAIN_SLOW_MS}ms'
+auto_explain.log_analyze = on
+EOF
+      fi
     else
       cat >>"$PG_TMP/data/postgresql.conf" <<EOF
 fsync = off
