@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using OpenIddict.Client.AspNetCore;
+using Telehealth.Identity.Storage;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Telehealth.Identity.Federation;
+
+/// <summary>
+/// Sending a person to their hospital's login server, and taking them back: OpenIddict's client validates the
+/// response (state, issuer, code exchange with PKCE, identity token signature and nonce, userinfo subject) before
+/// <see cref="CallbackAsync"/> sees it.
+/// </summary>
+public static class HospitalEndpoints
+{
+    private const string ClientScheme = OpenIddictClientAspNetCoreDefaults.AuthenticationScheme;
+
+    public static IEndpointRouteBuilder MapHospitalFederation(this IEndpointRouteBuilder app)
+    {
+        // OpenIddict checks the state token, which binds the response to the browser that started the sign-in.
+        app.MapMethods("/account/hospital/{key}/callback", [HttpMethods.Get, HttpMethods.Post], CallbackAsync).DisableAntiforgery();
+        return app;
+    }
+
+    /// <summary>What a challenge to <paramref name="hospital"/> needs; the person comes back to <paramref name="returnUrl"/>.</summary>
+    public static AuthenticationProperties ChallengeProperties(Hospital hospital, string returnUrl) =>
+        new(new Dictionary<string, string?> { [OpenIddictClientAspNetCoreConstants.Properties.RegistrationId] = hospital.Key })
+        {
+            RedirectUri = IsLocal(returnUrl) ? returnUrl : "/",
+        };
+
+    /// <summary>Sends the browser to the hospital's login server.</summary>
+    public static IResult Challenge(Hospital hospital, string returnUrl) =>
+        Results.Challenge(ChallengeProperties(hospital, returnUrl), [ClientScheme]);
+
+    private static async Task<IResult> CallbackAsync(string key, HttpContext http, HospitalDirectory hospitals,
+        HospitalAccounts accounts, UserManager<PlatformUser> users, SignInManager<PlatformUser> signIn, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(HospitalEndpoints).FullName!);
+        if (hospitals.Find(key) is not { } hospital) return Results.NotFound();
+
+        var result = await http.AuthenticateAsync(ClientScheme);
+        var upstream = result.Principal;
+        if (!result.Succeeded || upstream is null || upstream.GetClaim(Claims.Private.RegistrationId) != hospital.Key)
+        {
+            logger.LogWarning("Hospital sign-in from {Hospital} refused from {RemoteIp}: {Error} {Description}",
+                key, http.Connection.RemoteIpAddress, Property(result, OpenIddictClientAspNetCoreConstants.Properties.Error) ?? result.Failure?.Message,
+                Property(result, OpenIddictClientAspNetCoreConstants.Properties.ErrorDescription));
+            return Results.Redirect("/account/notice/failed");
+        }
+
+        var user = await accounts.FindOrLinkAsync(hospital, upstream);
+        var who = new HospitalLogin(hospital.Key, upstream.GetClaim(Claims.Subject)!, user.Id, http.Connection.RemoteIpAddress?.ToString());
+        switch (user.Status)
+        {
+            case AccountStatus.PendingApproval:
+                logger.LogInformation("Hospital sign-in refused, account pending approval: {Login}", who);
+                return Results.Redirect("/account/notice/pending");
+            case AccountStatus.Rejected:
+                logger.LogInformation("Hospital sign-in refused, account rejected: {Login}", who);
+                return Results.Redirect("/account/notice/rejected");
+        }
+        if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+        {
+            logger.LogInformation("Hospital sign-in refused, account may not sign in: {Login}", who);
+            return Results.Redirect("/account/notice/denied");
+        }
+
+        await accounts.GrantMappedRolesAsync(user, hospital, upstream);
+        // The session is ours, like a password sign-in; "amr" records that the hospital authenticated the person.
+        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "hospital:" + hospital.Key);
+        logger.LogInformation("Signed in through a hospital: {Login} as {UserName}", who, user.UserName);
+
+        var returnUrl = result.Properties?.RedirectUri;
+        return Results.Redirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
+    }
+
+    /// <summary>Who signed in, from which hospital and which address: what the sign-in log records.</summary>
+    private sealed record HospitalLogin(string Hospital, string UpstreamSubject, string UserId, string? RemoteIp);
+
+    private static string? Property(AuthenticateResult result, string name) =>
+        result.Properties?.Items.TryGetValue(name, out var value) == true ? value : null;
+
+    // Only a path on this service: the return address must never turn the callback into an open redirector.
+    private static bool IsLocal(string url) =>
+        url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
+}
