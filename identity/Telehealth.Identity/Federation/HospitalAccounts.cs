@@ -103,7 +103,7 @@ public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManage
     {
         var found = await candidates
             .Where(u => u.Status == AccountStatus.Active && u.Organization == hospital.Organization)
-            .Take(2).ToListAsync();
+            .OrderBy(u => u.Id).Take(2).ToListAsync();
         if (found.Count != 1) return null;
         var logins = await users.GetLoginsAsync(found[0]);
         return logins.Any(l => l.LoginProvider == hospital.Key) ? null : found[0];

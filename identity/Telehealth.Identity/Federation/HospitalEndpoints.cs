@@ -51,33 +51,32 @@ public static class HospitalEndpoints
         }
 
         var user = await accounts.FindOrLinkAsync(hospital, upstream);
-        var who = new HospitalLogin(hospital.Key, upstream.GetClaim(Claims.Subject)!, user.Id, http.Connection.RemoteIpAddress?.ToString());
-        switch (user.Status)
+        // Who signed in, from which hospital and which address: what the sign-in log records for every outcome.
+        void Log(string outcome) => logger.LogInformation(
+            "Hospital sign-in {Outcome}: {Hospital} subject {UpstreamSubject} is account {UserId} ({UserName}), from {RemoteIp}",
+            outcome, hospital.Key, upstream.GetClaim(Claims.Subject), user.Id, user.UserName, http.Connection.RemoteIpAddress);
+
+        var refusal = user.Status switch
         {
-            case AccountStatus.PendingApproval:
-                logger.LogInformation("Hospital sign-in refused, account pending approval: {Login}", who);
-                return Results.Redirect("/account/notice/pending");
-            case AccountStatus.Rejected:
-                logger.LogInformation("Hospital sign-in refused, account rejected: {Login}", who);
-                return Results.Redirect("/account/notice/rejected");
-        }
-        if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
+            AccountStatus.PendingApproval => "pending",
+            AccountStatus.Rejected => "rejected",
+            _ when !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user) => "denied",
+            _ => null,
+        };
+        if (refusal is not null)
         {
-            logger.LogInformation("Hospital sign-in refused, account may not sign in: {Login}", who);
-            return Results.Redirect("/account/notice/denied");
+            Log("refused (" + refusal + ")");
+            return Results.Redirect("/account/notice/" + refusal);
         }
 
         await accounts.GrantMappedRolesAsync(user, hospital, upstream);
         // The session is ours, like a password sign-in; "amr" records that the hospital authenticated the person.
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "hospital:" + hospital.Key);
-        logger.LogInformation("Signed in through a hospital: {Login} as {UserName}", who, user.UserName);
+        Log("succeeded");
 
         var returnUrl = result.Properties?.RedirectUri;
         return Results.Redirect(returnUrl is not null && IsLocal(returnUrl) ? returnUrl : "/");
     }
-
-    /// <summary>Who signed in, from which hospital and which address: what the sign-in log records.</summary>
-    private sealed record HospitalLogin(string Hospital, string UpstreamSubject, string UserId, string? RemoteIp);
 
     private static string? Property(AuthenticateResult result, string name) =>
         result.Properties?.Items.TryGetValue(name, out var value) == true ? value : null;

@@ -40,7 +40,17 @@ public static class HospitalFederation
                   // Hospitals are reached through the OpenIddict scheme and a registration id, not one scheme per provider.
                   .DisableAutomaticAuthenticationSchemeForwarding();
             // Same rule as the server: plain HTTP only where Identity:RequireHttps is false (one machine, tests).
-            if (!requireHttps) aspNetCore.DisableTransportSecurityRequirement();
+            if (!requireHttps)
+            {
+                aspNetCore.DisableTransportSecurityRequirement();
+                // The correlation cookie is SameSite=None, which browsers accept only with Secure, which HTTP cannot
+                // carry. Lax still reaches a top-level GET back from the hospital, hence the query response mode below.
+                aspNetCore.Configure(options =>
+                {
+                    options.CookieBuilder.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                    options.CookieBuilder.SameSite = SameSiteMode.Lax;
+                });
+            }
 
             // Discovery, JWKS, token and userinfo requests to the hospitals go through HttpClient.
             client.UseSystemNetHttp();
@@ -63,6 +73,7 @@ public static class HospitalFederation
                 registration.ResponseTypes.Add(ResponseTypes.Code);
                 registration.GrantTypes.Add(GrantTypes.AuthorizationCode);
                 registration.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+                if (!requireHttps) registration.ResponseModes.Add(ResponseModes.Query);
                 registration.Scopes.UnionWith(hospital.Scopes);
                 client.AddRegistration(registration);
             }
