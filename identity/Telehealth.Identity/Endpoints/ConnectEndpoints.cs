@@ -56,7 +56,8 @@ public static class ConnectEndpoints
 
             // idp=<hospital key>: the client already knows the person signs in at that hospital, so no choice page.
             if (hospitals.Find((string?)request[FederationParameters.IdentityProvider]) is { } hospital)
-                return HospitalEndpoints.Challenge(hospital, returnUrl);
+                return await HospitalEndpoints.TryChallengeAsync(http, hospital, returnUrl)
+                    ? Results.Empty : Results.Redirect(HospitalEndpoints.UnavailablePage);
 
             return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [IdentityConstants.ApplicationScheme]);
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
+using OpenIddict.Client;
 using OpenIddict.Client.AspNetCore;
 using Telehealth.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -30,9 +31,32 @@ public static class HospitalEndpoints
             RedirectUri = IsLocal(returnUrl) ? returnUrl : "/",
         };
 
-    /// <summary>Sends the browser to the hospital's login server.</summary>
-    public static IResult Challenge(Hospital hospital, string returnUrl) =>
-        Results.Challenge(ChallengeProperties(hospital, returnUrl), [ClientScheme]);
+    /// <summary>Where a person goes when their hospital's login server cannot be used.</summary>
+    public const string UnavailablePage = "/account/notice/unavailable";
+
+    /// <summary>
+    /// Sends the browser to the hospital's login server (true); or, when its discovery document cannot be had or
+    /// names another issuer than the configured one, writes nothing and sends no one there (false).
+    /// </summary>
+    public static async Task<bool> TryChallengeAsync(HttpContext http, Hospital hospital, string returnUrl)
+    {
+        // The challenge would write OpenIddict's bare error response itself; asking for the discovery document first
+        // (OpenIddict caches it for the challenge) lets the person see a notice instead. OpenIddict refuses a document
+        // whose issuer differs from the registration's.
+        try
+        {
+            await http.RequestServices.GetRequiredService<OpenIddictClientService>()
+                .GetServerConfigurationByRegistrationIdAsync(hospital.Key, http.RequestAborted);
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or OpenIddictExceptions.ProtocolException or HttpRequestException)
+        {
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HospitalEndpoints).FullName!)
+                .LogError(exception, "The login server of {Hospital} ({Issuer}) could not be used", hospital.Key, hospital.Issuer);
+            return false;
+        }
+        await http.ChallengeAsync(ClientScheme, ChallengeProperties(hospital, returnUrl));
+        return true;
+    }
 
     private static async Task<IResult> CallbackAsync(string key, HttpContext http, HospitalDirectory hospitals,
         HospitalAccounts accounts, UserManager<PlatformUser> users, SignInManager<PlatformUser> signIn, ILoggerFactory loggers)

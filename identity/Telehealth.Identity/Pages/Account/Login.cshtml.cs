@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using OpenIddict.Client.AspNetCore;
 using Telehealth.Identity.Accounts;
 using Telehealth.Identity.Federation;
 using Telehealth.Identity.Storage;
@@ -29,11 +28,11 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, HospitalDirec
     public void OnGet() => Text = SignInText.For(HttpContext);
 
     /// <summary>"Sign in with your … hospital account": off to that hospital, then back to the same ReturnUrl.</summary>
-    public IActionResult OnPostHospital(string? hospital)
+    public async Task<IActionResult> OnPostHospitalAsync(string? hospital)
     {
         if (hospitals.Find(hospital) is not { } chosen) return NotFound();
-        return Challenge(HospitalEndpoints.ChallengeProperties(chosen, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/"),
-            OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
+        return await HospitalEndpoints.TryChallengeAsync(HttpContext, chosen, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/")
+            ? new EmptyResult() : Redirect(HospitalEndpoints.UnavailablePage);
     }
 
     public async Task<IActionResult> OnPostAsync()
