@@ -54,11 +54,16 @@ public sealed partial class Browser
     /// text, a hidden value): its hidden inputs and first options, overridden by <paramref name="fields"/>, posted to its
     /// action; then follows redirects.
     /// </summary>
-    public async Task<BrowserPage> SubmitAsync(BrowserPage page, string formContaining, IReadOnlyDictionary<string, string>? fields = null,
+    public Task<BrowserPage> SubmitAsync(BrowserPage page, string formContaining, IReadOnlyDictionary<string, string>? fields = null,
+        Func<Uri, bool>? stopAt = null) => SubmitAsync(page, [formContaining], fields, stopAt);
+
+    /// <summary>As above, with the first form that contains every one of <paramref name="formContainingAll"/>.</summary>
+    public async Task<BrowserPage> SubmitAsync(BrowserPage page, string[] formContainingAll, IReadOnlyDictionary<string, string>? fields = null,
         Func<Uri, bool>? stopAt = null)
     {
-        var form = FormPattern().Matches(page.Html).Select(m => m.Value).FirstOrDefault(f => f.Contains(formContaining, StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"No form containing '{formContaining}' on {page.Url}:\n{page.Html}");
+        var form = FormPattern().Matches(page.Html).Select(m => m.Value)
+            .FirstOrDefault(f => formContainingAll.All(text => f.Contains(text, StringComparison.Ordinal)))
+            ?? throw new Xunit.Sdk.XunitException($"No form containing '{string.Join("', '", formContainingAll)}' on {page.Url}:\n{page.Html}");
         var formTag = TagPattern().Match(form).Value;
         var action = Attributes(formTag).GetValueOrDefault("action");
         var target = string.IsNullOrEmpty(action) ? page.Url : new Uri(page.Url, action);
