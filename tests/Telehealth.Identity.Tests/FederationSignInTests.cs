@@ -15,8 +15,8 @@ public abstract class FederationSignInTests<TFixture, TStore>(TFixture fixture) 
 
     private IdentityServiceHost Host => fixture.Host;
 
-    private Task<BrowserPage> SignInAsync(Browser browser, string subject, Pkce pkce, string? idp = null) =>
-        HospitalJourney.SignInAsync(browser, fixture.Hospital, Key, subject, pkce, idp);
+    private Task<BrowserPage> SignInAsync(Browser browser, string subject, Pkce pkce, string? idp = null, bool cancel = false) =>
+        HospitalJourney.SignInAsync(browser, fixture.Hospital, Key, subject, pkce, idp, cancel);
 
     [Fact]
     public async Task A_doctor_whose_licence_matches_an_account_of_the_hospital_gets_that_accounts_tokens_and_no_unmapped_role()
@@ -128,6 +128,21 @@ public abstract class FederationSignInTests<TFixture, TStore>(TFixture fixture) 
         Assert.True(page.Url.AbsolutePath == "/account/notice/unavailable", $"{(int)page.Status} {page.Url}\n{page.Html}");
         Assert.DoesNotContain(page.Path, u => u.Host == "localhost");
         Assert.Equal(accounts, await fixture.WithUsersAsync(users => users.Users.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_sign_in_cancelled_at_the_hospital_ends_on_a_notice_and_changes_nothing()
+    {
+        var accounts = await fixture.WithUsersAsync(users => users.Users.CountAsync());
+        using var browser = Host.NewBrowser();
+
+        var page = await SignInAsync(browser, "cr-000456", Pkce.New(), idp: Key, cancel: true);
+
+        Assert.Equal("/account/notice/failed", page.Url.AbsolutePath);
+        Assert.Contains("Không hoàn tất được đăng nhập qua bệnh viện", page.Html);
+        Assert.DoesNotContain(page.Path, HospitalJourney.AtClient);
+        Assert.Equal(accounts, await fixture.WithUsersAsync(users => users.Users.CountAsync()));
+        Assert.Null(await fixture.WithUsersAsync(users => users.FindByLoginAsync(Key, "cr-000456")));
     }
 
     private async Task<PlatformUser> CreateAccountAsync(string userName, string fhirUser, string? licence = null, string? email = null)

@@ -63,7 +63,8 @@ public sealed record FederationText(
             [PlatformRoles.FacilityAdmin] = "Facility administrator",
         });
 
-    public static FederationText For(HttpContext http) => SignInText.For(http).Language == "en" ? English : Vietnamese;
+    /// <summary>The same language as the sign-in page's words, which <see cref="SignInText.For"/> chose (and remembered).</summary>
+    public static FederationText For(SignInText language) => language.Language == "en" ? English : Vietnamese;
 
     public string HospitalButton(string displayName) => string.Format(HospitalButtonFormat, displayName);
 

@@ -8,7 +8,8 @@
 // OIDC_PROVIDER_DIR is the installed oidc-provider package folder (./test.sh exports it).
 //
 // Signing in: GET /interaction/<uid> shows a form with one field, `login` (a subject from `accounts`); posting it
-// signs that person in. Consent is given at once: the platform is the hospital's own first-party client.
+// signs that person in; posting `cancel` answers access_denied. Consent is given at once: the platform is the
+// hospital's own first-party client.
 import { createServer } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -53,7 +54,12 @@ const server = createServer(async (req, res) => {
     const details = await provider.interactionDetails(req, res);
     if (details.prompt.name === 'consent') return await consent(req, res, details);
     if (req.method !== 'POST') return page(res, 200, loginForm(path));
-    const login = new URLSearchParams(await readBody(req)).get('login') ?? '';
+    const form = new URLSearchParams(await readBody(req));
+    if (form.has('cancel')) {
+      return await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The person cancelled' },
+        { mergeWithLastSubmission: false });
+    }
+    const login = form.get('login') ?? '';
     if (!Object.hasOwn(accounts, login)) return page(res, 400, loginForm(path, 'Không tìm thấy tài khoản / Unknown account'));
     await provider.interactionFinished(req, res, { login: { accountId: login } }, { mergeWithLastSubmission: false });
   } catch (error) {
@@ -73,7 +79,8 @@ async function consent(req, res, { prompt: { details }, params, session, grantId
 
 function loginForm(action, error) {
   return `<h1>Bệnh viện – Đăng nhập</h1>${error ? `<p class="error">${escape(error)}</p>` : ''}
-<form method="post" action="${escape(action)}"><label>Mã nhân viên <input name="login" autofocus></label><button type="submit">Đăng nhập</button></form>`;
+<form method="post" action="${escape(action)}"><label>Mã nhân viên <input name="login" autofocus></label><button type="submit">Đăng nhập</button>
+<button type="submit" name="cancel" value="1">Hủy</button></form>`;
 }
 
 function page(res, status, body) {

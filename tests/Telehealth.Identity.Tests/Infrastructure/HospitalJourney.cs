@@ -16,11 +16,11 @@ public static class HospitalJourney
 
     /// <summary>
     /// Starts an authorization request (with <c>idp</c> when <paramref name="idp"/> is given, else by the hospital's
-    /// button on the sign-in page), signs in at the hospital as <paramref name="subject"/>, and returns where the
-    /// browser ended: the client's redirect URI with a code, or a page of the identity service.
+    /// button on the sign-in page), signs in at the hospital as <paramref name="subject"/> (or cancels there), and
+    /// returns where the browser ended: the client's redirect URI with a code, or a page of the identity service.
     /// </summary>
     public static async Task<BrowserPage> SignInAsync(Browser browser, HospitalLoginServer hospital, string hospitalKey,
-        string subject, Pkce pkce, string? idp = null)
+        string subject, Pkce pkce, string? idp = null, bool cancel = false)
     {
         var parameters = new Dictionary<string, string?>
         {
@@ -38,7 +38,9 @@ public static class HospitalJourney
 
         Assert.True(page.Url.ToString().StartsWith(hospital.Issuer + "interaction/", StringComparison.Ordinal),
             $"expected the hospital's sign-in form, got {(int)page.Status} {page.Url}:\n{page.Html}\n{hospital.Output}");
-        return await browser.SubmitAsync(page, "name=\"login\"", new Dictionary<string, string> { ["login"] = subject }, AtClient);
+        var fields = new Dictionary<string, string> { ["login"] = subject };
+        if (cancel) fields["cancel"] = "1";
+        return await browser.SubmitAsync(page, "name=\"login\"", fields, AtClient);
     }
 
     /// <summary>The code the client received, redeemed with the PKCE verifier.</summary>

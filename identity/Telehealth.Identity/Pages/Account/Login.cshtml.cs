@@ -23,7 +23,7 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, HospitalDirec
     /// <summary>Hospitals whose own login people may use instead of a password here (Identity:Federation:Hospitals).</summary>
     public IReadOnlyList<Hospital> Hospitals => hospitals.All;
 
-    public FederationText HospitalText => FederationText.For(HttpContext);
+    public FederationText HospitalText => FederationText.For(Text);
 
     public void OnGet() => Text = SignInText.For(HttpContext);
 

@@ -24,7 +24,7 @@ public sealed class NoticeModel : PageModel
     public IActionResult OnGet(string kind)
     {
         Text = SignInText.For(HttpContext);
-        Federation = FederationText.For(HttpContext);
+        Federation = FederationText.For(Text);
         if (Federation.Notice(kind) is not var (title, detail)) return NotFound();
         (Kind, Title, Detail) = (kind, title, detail);
         if (kind == "denied") Response.StatusCode = StatusCodes.Status403Forbidden;

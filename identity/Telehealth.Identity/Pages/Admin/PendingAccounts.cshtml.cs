@@ -79,12 +79,15 @@ public sealed partial class PendingAccountsModel(UserManager<PlatformUser> users
     private async Task LoadAsync()
     {
         Language = SignInText.For(HttpContext);
-        Text = FederationText.For(HttpContext);
+        Text = FederationText.For(Language);
+        // Roles read fresh: a sign-in cookie may predate a role being taken away.
         var admin = await users.GetUserAsync(User);
         if (admin is null) return;
         var everywhere = await users.IsInRoleAsync(admin, PlatformRoles.PlatformAdmin);
+        var facility = !everywhere && await users.IsInRoleAsync(admin, PlatformRoles.FacilityAdmin) ? admin.Organization : null;
+        if (!everywhere && facility is null) return;
         var pending = await users.Users
-            .Where(u => u.Status == AccountStatus.PendingApproval && (everywhere || (admin.Organization != null && u.Organization == admin.Organization)))
+            .Where(u => u.Status == AccountStatus.PendingApproval && (everywhere || u.Organization == facility))
             .OrderBy(u => u.DisplayName).Take(200).ToListAsync();
         var rows = new List<PendingAccount>();
         foreach (var account in pending)
@@ -99,7 +102,7 @@ public sealed partial class PendingAccountsModel(UserManager<PlatformUser> users
     private async Task<(PlatformUser Admin, PlatformUser Account)?> ManageableAsync(string? id)
     {
         Language = SignInText.For(HttpContext);
-        Text = FederationText.For(HttpContext);
+        Text = FederationText.For(Language);
         var admin = await users.GetUserAsync(User);
         var account = id is null ? null : await users.FindByIdAsync(id);
         if (admin is null || account is not { Status: AccountStatus.PendingApproval }) return null;
