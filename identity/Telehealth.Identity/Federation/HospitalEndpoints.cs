@@ -25,7 +25,7 @@ public static class HospitalEndpoints
     }
 
     /// <summary>What a challenge to <paramref name="hospital"/> needs; the person comes back to <paramref name="returnUrl"/>.</summary>
-    public static AuthenticationProperties ChallengeProperties(Hospital hospital, string returnUrl) =>
+    private static AuthenticationProperties ChallengeProperties(Hospital hospital, string returnUrl) =>
         new(new Dictionary<string, string?> { [OpenIddictClientAspNetCoreConstants.Properties.RegistrationId] = hospital.Key })
         {
             RedirectUri = IsLocal(returnUrl) ? returnUrl : "/",
