@@ -14,6 +14,8 @@
 #                             tests create (and drop) their own databases from it.
 #   FHIR_R4_EXAMPLES_DIR      folder holding the R4 examples, one resource per file,
 #                             named <ResourceType>-<id>.json (e.g. Patient-example.json).
+#   OIDC_PROVIDER_DIR         the npm package oidc-provider (its folder), which the identity
+#                             tests run under Node as a hospital's own login server.
 #   OPENID_CLIENT_DIR         npm prefix holding openid-client (the identity tests run a script from it).
 #   CHROMIUM_PATH             Debian's chromium, for the Playwright browser tests.
 set -euo pipefail
@@ -29,6 +31,11 @@ FHIR_EXAMPLES_VERSION="4.0.1"
 FHIR_EXAMPLES_PREFIX="$CACHE/npm"
 # npm unpacks the tarball's `package/` folder here; the example files sit at its top.
 FHIR_EXAMPLES_DIR_DEFAULT="$FHIR_EXAMPLES_PREFIX/node_modules/$FHIR_EXAMPLES_PACKAGE"
+
+# Pinned: `npm view oidc-provider version` showed 9.13.3 on 2026-11-23.
+OIDC_PROVIDER_VERSION="9.13.3"
+OIDC_PROVIDER_PREFIX="$CACHE/npm-oidc"
+OIDC_PROVIDER_DIR_DEFAULT="$OIDC_PROVIDER_PREFIX/node_modules/oidc-provider"
 
 export DEBIAN_FRONTEND=noninteractive
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -51,6 +58,20 @@ ensure_fhir_examples() {
     [[ -f "$dir/Patient-example.json" ]] || die "$FHIR_EXAMPLES_PACKAGE installed but $dir/Patient-example.json is missing"
   fi
   export FHIR_R4_EXAMPLES_DIR="$dir"
+}
+
+ensure_oidc_provider() {
+  local dir="$OIDC_PROVIDER_DIR_DEFAULT"
+  if ! grep -q "\"version\" *: *\"$OIDC_PROVIDER_VERSION\"" "$dir/package.json" 2>/dev/null; then
+    command -v npm >/dev/null || apt_install npm
+    log "npm install oidc-provider@$OIDC_PROVIDER_VERSION into ${OIDC_PROVIDER_PREFIX#"$ROOT"/}"
+    mkdir -p "$OIDC_PROVIDER_PREFIX"
+    [[ -f "$OIDC_PROVIDER_PREFIX/package.json" ]] || printf '{ "private": true }\n' >"$OIDC_PROVIDER_PREFIX/package.json"
+    npm install --prefix "$OIDC_PROVIDER_PREFIX" --no-audit --no-fund --no-save --no-package-lock \
+      --loglevel=error "oidc-provider@$OIDC_PROVIDER_VERSION" >&2
+    [[ -f "$dir/package.json" ]] || die "oidc-provider installed but $dir/package.json is missing"
+  fi
+  export OIDC_PROVIDER_DIR="$dir"
 }
 
 # npm's openid-client, the reference relying party the identity tests drive against our server.
@@ -109,6 +130,7 @@ main() {
 
   ensure_postgres
   ensure_fhir_examples
+  ensure_oidc_provider    # npm's oidc-provider, a hospital's login server in the federation tests
   ensure_openid_client    # npm's openid-client for the relying-party tests
   ensure_browser          # Debian's Chromium for the Playwright sign-in tests
 
@@ -118,6 +140,7 @@ main() {
   start_postgres
   log "TELEHEALTH_TEST_POSTGRES=$TELEHEALTH_TEST_POSTGRES"
   log "FHIR_R4_EXAMPLES_DIR=$FHIR_R4_EXAMPLES_DIR"
+  log "OIDC_PROVIDER_DIR=$OIDC_PROVIDER_DIR"
 
   rm -rf "$RESULTS"
   mkdir -p "$RESULTS"

@@ -1,6 +1,7 @@
 using Telehealth.Identity.Demo;
 using Telehealth.Identity.Keys;
 using Telehealth.Identity.Endpoints;
+using Telehealth.Identity.Federation;
 using Telehealth.Identity.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();          // /account/login
 app.MapConnectEndpoints();    // /connect/authorize, token, endsession, userinfo
+app.MapHospitalFederation();  // /account/hospital/{key}/callback
 app.MapGet("/", () => Results.Redirect("/account/login"));
 
 app.Run();

@@ -47,8 +47,10 @@ internal sealed class DemoSeeder(IServiceScopeFactory scopes, IConfiguration con
             if (await users.FindByNameAsync(account.UserName) is { } existing)
             {
                 // A demo database from an earlier version keeps its passwords but follows the current links.
-                if (existing.FhirUser == account.FhirUser && existing.Organization == account.Organization && existing.DisplayName == account.DisplayName) continue;
-                (existing.FhirUser, existing.Organization, existing.DisplayName) = (account.FhirUser, account.Organization, account.DisplayName);
+                if (existing.FhirUser == account.FhirUser && existing.Organization == account.Organization
+                    && existing.DisplayName == account.DisplayName && existing.Licence == account.Licence) continue;
+                (existing.FhirUser, existing.Organization, existing.DisplayName, existing.Licence) =
+                    (account.FhirUser, account.Organization, account.DisplayName, account.Licence);
                 Check(await users.UpdateAsync(existing), account.UserName);
                 continue;
             }
@@ -58,6 +60,7 @@ internal sealed class DemoSeeder(IServiceScopeFactory scopes, IConfiguration con
                 DisplayName = account.DisplayName,
                 FhirUser = account.FhirUser,
                 Organization = account.Organization,
+                Licence = account.Licence,
             };
             Check(await users.CreateAsync(user, DemoAccounts.Password), account.UserName);
             Check(await users.AddToRoleAsync(user, account.Role), account.UserName);

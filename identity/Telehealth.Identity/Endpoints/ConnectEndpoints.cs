@@ -6,6 +6,7 @@ using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using Telehealth.Identity.Accounts;
+using Telehealth.Identity.Federation;
 using Telehealth.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -30,7 +31,7 @@ public static class ConnectEndpoints
     }
 
     private static async Task<IResult> Authorize(HttpContext http, UserManager<PlatformUser> users,
-        SignInManager<PlatformUser> signIn, TokenClaims claims)
+        SignInManager<PlatformUser> signIn, TokenClaims claims, HospitalDirectory hospitals)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -51,9 +52,14 @@ public static class ConnectEndpoints
             var prompt = string.Join(' ', request.GetPromptValues().Remove(PromptValues.Login));
             if (prompt.Length > 0) parameters.Add(KeyValuePair.Create(Parameters.Prompt, new StringValues(prompt)));
 
-            return Results.Challenge(
-                new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters) },
-                [IdentityConstants.ApplicationScheme]);
+            var returnUrl = http.Request.PathBase + http.Request.Path + QueryString.Create(parameters);
+
+            // idp=<hospital key>: the client already knows the person signs in at that hospital, so no choice page.
+            if (hospitals.Find((string?)request[FederationParameters.IdentityProvider]) is { } hospital)
+                return await HospitalEndpoints.TryChallengeAsync(http, hospital, returnUrl)
+                    ? Results.Empty : Results.Redirect(HospitalEndpoints.UnavailablePage);
+
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = returnUrl }, [IdentityConstants.ApplicationScheme]);
         }
 
         // Platform clients are first-party: consent is implicit, so no consent page. OpenIddict creates an ad-hoc

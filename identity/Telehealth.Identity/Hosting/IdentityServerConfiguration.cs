@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.WebEncoders;
 using Telehealth.Identity.Accounts;
+using Telehealth.Identity.Federation;
 using Telehealth.Identity.Keys;
 using Telehealth.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -47,14 +48,18 @@ public static class IdentityServerConfiguration
                 options.ClaimsIdentity.UserNameClaimType = Claims.Name;
                 options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
                 options.ClaimsIdentity.RoleClaimType = Claims.Role;
+                // Accounts waiting for approval (or rejected) may not sign in: see ActiveAccountConfirmation.
+                options.SignIn.RequireConfirmedAccount = true;
             })
             .AddEntityFrameworkStores<IdentityStore>()
+            .AddUserConfirmation<ActiveAccountConfirmation>()
             .AddDefaultTokenProviders();
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.Cookie.Name = "telehealth.identity";
             cookie.LoginPath = "/account/login";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8); // one working shift
+            cookie.AccessDeniedPath = "/account/notice/denied";
         });
         services.AddRazorPages();
         // Vietnamese text goes out as UTF-8 characters, not as &#x...; entities for every accented letter.
@@ -117,7 +122,9 @@ public static class IdentityServerConfiguration
 
                 // On one machine the platform speaks plain HTTP on loopback; deployments behind TLS set Identity:RequireHttps=true.
                 if (!requireHttps) aspNetCore.DisableTransportSecurityRequirement();
-            });
+            })
+            // Hospitals that run their own login: Federation/HospitalFederation.cs.
+            .AddHospitalFederation(configuration, keys, requireHttps);
 
         return services;
     }

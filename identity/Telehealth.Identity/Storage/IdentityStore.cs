@@ -17,6 +17,28 @@ public sealed class PlatformUser : IdentityUser
 
     [PersonalData]
     public string? DisplayName { get; set; }
+
+    /// <summary>
+    /// The practising licence number (chứng chỉ hành nghề, e.g. <c>005633/BYT-CCHN</c>) a facility administrator
+    /// recorded, or that a hospital's login server asserted: how a first hospital sign-in finds this account.
+    /// </summary>
+    [PersonalData]
+    public string? Licence { get; set; }
+
+    /// <summary>Whether the account may sign in at all; see <see cref="AccountStatus"/>.</summary>
+    public AccountStatus Status { get; set; } = AccountStatus.Active;
+}
+
+/// <summary>Stored as its number: existing accounts became <see cref="Active"/> (0) with the migration that added it.</summary>
+public enum AccountStatus
+{
+    Active = 0,
+
+    /// <summary>Created by a first hospital sign-in that matched no account: waits for a facility administrator.</summary>
+    PendingApproval = 1,
+
+    /// <summary>A facility administrator refused it; kept so the next sign-in from that hospital is refused again.</summary>
+    Rejected = 2,
 }
 
 /// <summary>
@@ -34,6 +56,9 @@ public abstract class IdentityStore(DbContextOptions options) : IdentityDbContex
             user.Property(u => u.FhirUser).HasMaxLength(200);
             user.Property(u => u.Organization).HasMaxLength(200);
             user.Property(u => u.DisplayName).HasMaxLength(200);
+            user.Property(u => u.Licence).HasMaxLength(64);
+            // A first hospital sign-in looks the account up by licence.
+            user.HasIndex(u => u.Licence);
         });
     }
 }

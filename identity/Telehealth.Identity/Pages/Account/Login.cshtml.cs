@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Telehealth.Identity.Accounts;
+using Telehealth.Identity.Federation;
 using Telehealth.Identity.Storage;
 
 namespace Telehealth.Identity.Pages.Account;
 
 /// <summary>Local accounts sign in here; a successful sign-in goes back to the authorization request that sent the person.</summary>
-public sealed class LoginModel(SignInManager<PlatformUser> signIn) : PageModel
+public sealed class LoginModel(SignInManager<PlatformUser> signIn, HospitalDirectory hospitals) : PageModel
 {
     [BindProperty] public string? UserName { get; set; }
 
@@ -19,7 +20,20 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn) : PageModel
 
     public string? Error { get; private set; }
 
+    /// <summary>Hospitals whose own login people may use instead of a password here (Identity:Federation:Hospitals).</summary>
+    public IReadOnlyList<Hospital> Hospitals => hospitals.All;
+
+    public FederationText HospitalText => FederationText.For(Text);
+
     public void OnGet() => Text = SignInText.For(HttpContext);
+
+    /// <summary>"Sign in with your … hospital account": off to that hospital, then back to the same ReturnUrl.</summary>
+    public async Task<IActionResult> OnPostHospitalAsync(string? hospital)
+    {
+        if (hospitals.Find(hospital) is not { } chosen) return NotFound();
+        return await HospitalEndpoints.TryChallengeAsync(HttpContext, chosen, Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/")
+            ? new EmptyResult() : Redirect(HospitalEndpoints.UnavailablePage);
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {

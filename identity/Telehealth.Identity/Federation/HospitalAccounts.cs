@@ -1,0 +1,121 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using Telehealth.Identity.Storage;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Telehealth.Identity.Federation;
+
+/// <summary>
+/// The local account behind a hospital login. The link is an ASP.NET Core Identity external login (AspNetUserLogins):
+/// login provider = the hospital's key, provider key = the person's subject at the hospital.
+/// </summary>
+/// <remarks>
+/// A first sign-in finds the account by practising licence number (or e-mail, if the hospital is configured with an
+/// <see cref="Hospital.EmailClaim"/>) among the accounts a facility administrator created, not by asking the record
+/// service for <c>Practitioner?identifier=</c>: the identity service then depends on no other service to let people
+/// in, and the account a facility administrator created already names the Practitioner and the facility. Only
+/// accounts of the hospital's own Organization can be claimed, so one hospital's login server cannot take over
+/// another facility's doctor by asserting their licence.
+/// </remarks>
+public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, ILogger<HospitalAccounts> logger)
+{
+    /// <summary>
+    /// The account linked to this hospital login; on a first sign-in, the matching account now linked, or a new
+    /// account waiting for approval that grants nothing.
+    /// </summary>
+    public async Task<PlatformUser> FindOrLinkAsync(Hospital hospital, ClaimsPrincipal upstream)
+    {
+        var subject = upstream.GetClaim(Claims.Subject)
+            ?? throw new InvalidOperationException($"The login server of {hospital.Key} returned no subject.");
+        if (await users.FindByLoginAsync(hospital.Key, subject) is { } linked) return linked;
+
+        var login = new UserLoginInfo(hospital.Key, subject, hospital.DisplayName);
+        var licence = Value(upstream, hospital.LicenceClaim);
+        var email = hospital.EmailClaim is null ? null : Value(upstream, hospital.EmailClaim);
+
+        if (await MatchAsync(hospital, licence, email) is var (account, matchedOn))
+        {
+            Check(await users.AddLoginAsync(account, login), hospital, subject);
+            logger.LogInformation("Linked {Hospital} subject {Subject} to account {UserId} ({UserName}) by {MatchedOn}",
+                hospital.Key, subject, account.Id, account.UserName, matchedOn);
+            return account;
+        }
+
+        // Nobody to link to: an account that records who knocked, with no role, no FHIR resource and no password.
+        var pending = new PlatformUser
+        {
+            UserName = $"{hospital.Key}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(subject)))[..16]}",
+            DisplayName = Value(upstream, Claims.Name) ?? subject,
+            Email = email,
+            Licence = licence,
+            Organization = hospital.Organization,
+            Status = AccountStatus.PendingApproval,
+        };
+        Check(await users.CreateAsync(pending), hospital, subject);
+        Check(await users.AddLoginAsync(pending, login), hospital, subject);
+        logger.LogWarning("{Hospital} subject {Subject} (licence {Licence}) matched no account: created {UserId}, pending approval",
+            hospital.Key, subject, licence ?? "none", pending.Id);
+        return pending;
+    }
+
+    /// <summary>
+    /// Adds the roles the person's upstream groups map to (per <see cref="Hospital.Roles"/>). Roles are only added:
+    /// taking one away is a facility administrator's decision, not a side effect of a group missing upstream.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> GrantMappedRolesAsync(PlatformUser user, Hospital hospital, ClaimsPrincipal upstream)
+    {
+        var granted = new List<string>();
+        foreach (var role in hospital.RolesFor(upstream.GetClaims(hospital.GroupsClaim)))
+        {
+            if (await users.IsInRoleAsync(user, role)) continue;
+            await EnsureRoleAsync(roles, role);
+            Check(await users.AddToRoleAsync(user, role), hospital, user.Id);
+            granted.Add(role);
+        }
+        if (granted.Count > 0)
+            logger.LogInformation("{Hospital} groups granted {Roles} to account {UserId}", hospital.Key, granted, user.Id);
+        return granted;
+    }
+
+    /// <summary>Roles exist only where demo data was seeded; a deployment gets each one the first time it is granted.</summary>
+    public static async Task EnsureRoleAsync(RoleManager<IdentityRole> roles, string role)
+    {
+        if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new IdentityRole(role));
+    }
+
+    private async Task<(PlatformUser Account, string MatchedOn)?> MatchAsync(Hospital hospital, string? licence, string? email)
+    {
+        if (licence is not null && await OnlyUnlinkedAsync(hospital, users.Users.Where(u => u.Licence == licence)) is { } byLicence)
+            return (byLicence, "licence");
+        if (email is not null && users.NormalizeEmail(email) is { } normalized
+            && await OnlyUnlinkedAsync(hospital, users.Users.Where(u => u.NormalizedEmail == normalized)) is { } byEmail)
+            return (byEmail, "e-mail");
+        return null;
+    }
+
+    // Exactly one active account of the hospital's Organization, not yet linked to another login of this hospital.
+    // Two candidates are left for an administrator to sort out rather than guessed between.
+    private async Task<PlatformUser?> OnlyUnlinkedAsync(Hospital hospital, IQueryable<PlatformUser> candidates)
+    {
+        var found = await candidates
+            .Where(u => u.Status == AccountStatus.Active && u.Organization == hospital.Organization)
+            .OrderBy(u => u.Id).Take(2).ToListAsync();
+        if (found.Count != 1) return null;
+        var logins = await users.GetLoginsAsync(found[0]);
+        return logins.Any(l => l.LoginProvider == hospital.Key) ? null : found[0];
+    }
+
+    private static string? Value(ClaimsPrincipal principal, string claim) =>
+        principal.GetClaim(claim)?.Trim() is { Length: > 0 } value ? value : null;
+
+    private static void Check(IdentityResult result, Hospital hospital, string who)
+    {
+        if (!result.Succeeded)
+            throw new InvalidOperationException(
+                $"Hospital sign-in from {hospital.Key} for {who} failed: {string.Join("; ", result.Errors.Select(e => e.Description))}");
+    }
+}

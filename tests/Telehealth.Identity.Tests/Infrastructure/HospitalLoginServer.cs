@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Telehealth.Identity.Tests.Infrastructure;
+
+/// <summary>A person at the hospital, as its login server describes them (claims of the userinfo answer).</summary>
+public sealed record HospitalPerson(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("licence")] string? Licence,
+    [property: JsonPropertyName("groups")] IReadOnlyList<string> Groups,
+    [property: JsonPropertyName("email")] string? Email = null);
+
+/// <summary>
+/// A hospital's own OpenID Connect login server: npm's oidc-provider run by Node (Federation/hospital-idp.mjs) on
+/// plain HTTP loopback, with one client and the given people. ./test.sh installs the package and exports
+/// <see cref="PackageVariable"/>.
+/// </summary>
+public sealed class HospitalLoginServer : IDisposable
+{
+    public const string PackageVariable = "OIDC_PROVIDER_DIR";
+
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private HospitalLoginServer(Process process, string issuer)
+    {
+        this.process = process;
+        Issuer = issuer;
+    }
+
+    /// <summary>e.g. <c>http://127.0.0.1:41234/</c>, with the trailing slash oidc-provider puts in its discovery document.</summary>
+    public string Issuer { get; }
+
+    /// <summary>A loopback port free right now: the identity service is configured with the hospital before the hospital starts.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try { return ((IPEndPoint)listener.LocalEndpoint).Port; }
+        finally { listener.Stop(); }
+    }
+
+    /// <summary>Starts the server and returns once its discovery document answers.</summary>
+    public static async Task<HospitalLoginServer> StartAsync(int port, string clientId, string clientSecret,
+        IEnumerable<string> redirectUris, IReadOnlyDictionary<string, HospitalPerson> people)
+    {
+        var issuer = $"http://127.0.0.1:{port}/";
+        var config = JsonSerializer.Serialize(new
+        {
+            port,
+            issuer,
+            client = new { id = clientId, secret = clientSecret, redirectUris = redirectUris.ToArray() },
+            accounts = people,
+        }, new JsonSerializerOptions { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
+
+        var start = new ProcessStartInfo("node", [Path.Combine(AppContext.BaseDirectory, "Federation", "hospital-idp.mjs")])
+        {
+            RedirectStandardInput = true, // the script exits when this closes
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["HOSPITAL_IDP_CONFIG"] = config;
+        start.Environment[PackageVariable] = PackageFolder();
+        var server = new HospitalLoginServer(Process.Start(start) ?? throw new InvalidOperationException("node did not start"), issuer);
+        server.process.OutputDataReceived += (_, e) => server.Record(e.Data);
+        server.process.ErrorDataReceived += (_, e) => server.Record(e.Data);
+        server.process.BeginOutputReadLine();
+        server.process.BeginErrorReadLine();
+
+        try
+        {
+            await server.WaitForDiscoveryAsync();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>What the server printed, for failure messages.</summary>
+    public string Output
+    {
+        get { lock (output) return output.ToString(); }
+    }
+
+    private void Record(string? line)
+    {
+        if (line is not null) lock (output) output.AppendLine(line);
+    }
+
+    private async Task WaitForDiscoveryAsync()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The hospital login server exited ({process.ExitCode}):\n{Output}");
+            try
+            {
+                using var response = await client.GetAsync(Issuer + ".well-known/openid-configuration");
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { /* not listening yet */ }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The hospital login server did not answer within 30 s:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary><see cref="PackageVariable"/>, else where ./test.sh installs it; the tests need one or the other.</summary>
+    private static string PackageFolder()
+    {
+        if (Environment.GetEnvironmentVariable(PackageVariable) is { Length: > 0 } folder) return folder;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var installed = Path.Combine(dir.FullName, ".test-tmp", "npm-oidc", "node_modules", "oidc-provider");
+            if (File.Exists(Path.Combine(dir.FullName, "Telehealth.slnx")) && Directory.Exists(installed)) return installed;
+        }
+        throw new InvalidOperationException($"{PackageVariable} is not set: run the tests through ./test.sh, which installs oidc-provider from npm.");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.StandardInput.Close();
+                if (!process.WaitForExit(2000)) process.Kill(entireProcessTree: true);
+                process.WaitForExit();
+            }
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+}
