@@ -17,6 +17,10 @@ public sealed class PlatformUser : IdentityUser
 
     [PersonalData]
     public string? DisplayName { get; set; }
+
+    /// <summary>A clinician's practising licence number (chứng chỉ hành nghề), an opaque string as the authority wrote it.</summary>
+    [PersonalData]
+    public string? Licence { get; set; }
 }
 
 /// <summary>
@@ -34,6 +38,7 @@ public abstract class IdentityStore(DbContextOptions options) : IdentityDbContex
             user.Property(u => u.FhirUser).HasMaxLength(200);
             user.Property(u => u.Organization).HasMaxLength(200);
             user.Property(u => u.DisplayName).HasMaxLength(200);
+            user.Property(u => u.Licence).HasMaxLength(64);
         });
     }
 }

@@ -389,6 +389,10 @@ namespace Telehealth.Identity.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("Licence")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");
 
