@@ -1,3 +1,4 @@
+using Telehealth.Identity.Accounts;
 using Telehealth.Identity.Demo;
 using Telehealth.Identity.Endpoints;
 using Telehealth.Identity.Hosting;
@@ -6,6 +7,10 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Storage, accounts, the OpenIddict server and its keys: Hosting/IdentityServerConfiguration.cs.
 builder.Services.AddTelehealthIdentity(builder.Configuration);
+// Two-step sign-in with an authenticator app, required for staff outside demo mode: Accounts/TwoFactorRules.cs.
+builder.Services.AddTwoFactorSignIn(builder.Configuration);
+// Facility administrators manage their staff's accounts (/admin/staff): Accounts/StaffAdministration.cs.
+builder.Services.AddStaffAdministration();
 // Demo accounts, scopes and clients, only with Demo:Load=true.
 builder.Services.AddDemoData(builder.Configuration);
 
@@ -13,7 +18,7 @@ var app = builder.Build();
 
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapRazorPages();          // /account/login
+app.MapRazorPages();          // /account/login, /account/twofactor, /account/setup, /admin/staff
 app.MapConnectEndpoints();    // /connect/authorize, token, endsession, userinfo
 app.MapGet("/", () => Results.Redirect("/account/login"));
 
