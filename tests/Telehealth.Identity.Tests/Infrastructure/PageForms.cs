@@ -51,9 +51,6 @@ public static partial class PageForms
         Regex.Matches(html, $"class=\"{Regex.Escape(cssClass)}\"[^>]*>([^<]*)<")
             .Select(m => WebUtility.HtmlDecode(m.Groups[1].Value).Trim()).ToList();
 
-    /// <summary>A path with its query, relative to the service, as the browser's next request would use it.</summary>
-    public static string PathOf(Uri uri) => uri.PathAndQuery.TrimStart('/');
-
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
 }
