@@ -140,6 +140,10 @@ $rule
     $IDENTITY_URL
     Cấu hình / Discovery:  $IDENTITY_URL/.well-known/openid-configuration
     Trang đăng nhập / Sign-in page:  $IDENTITY_URL/account/login   (?lang=en)
+    Quản trị nhân viên / Staff administration:  $IDENTITY_URL/admin/staff   (quantri, admin)
+    Xác thực hai bước / Two-step verification:  $IDENTITY_URL/account/setup
+      Bản demo không bắt buộc; khi vận hành thật, nhân viên bắt buộc dùng.
+      Optional in this demo; required for staff in production.
 
   Tài khoản mẫu / Demo logins (mật khẩu / password: Telehealth@2026)
     tài khoản / user   vai trò / role

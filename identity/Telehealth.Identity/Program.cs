@@ -1,3 +1,4 @@
+using Telehealth.Identity.Accounts;
 using Telehealth.Identity.Demo;
 using Telehealth.Identity.Keys;
 using Telehealth.Identity.Endpoints;
@@ -17,6 +18,10 @@ if (args.FirstOrDefault() == "rotate-signing-key")
 
 // Storage, accounts, the OpenIddict server and its keys: Hosting/IdentityServerConfiguration.cs.
 builder.Services.AddTelehealthIdentity(builder.Configuration);
+// Two-step sign-in with an authenticator app, required for staff outside demo mode: Accounts/TwoFactorRules.cs.
+builder.Services.AddTwoFactorSignIn(builder.Configuration);
+// Facility administrators manage their staff's accounts (/admin/staff): Accounts/StaffAdministration.cs.
+builder.Services.AddStaffAdministration();
 // Demo accounts, scopes and clients, only with Demo:Load=true.
 builder.Services.AddDemoData(builder.Configuration);
 
@@ -24,7 +29,7 @@ var app = builder.Build();
 
 app.UseAuthentication();
 app.UseAuthorization();
-app.MapRazorPages();          // /account/login
+app.MapRazorPages();          // /account/login, /account/twofactor, /account/setup, /admin/staff
 app.MapConnectEndpoints();    // /connect/authorize, token, endsession, userinfo
 app.MapHospitalFederation();  // /account/hospital/{key}/callback
 app.MapGet("/", () => Results.Redirect("/account/login"));

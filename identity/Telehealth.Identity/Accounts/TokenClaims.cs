@@ -20,7 +20,9 @@ public sealed class TokenClaims(UserManager<PlatformUser> users, IOpenIddictScop
                 .SetClaim(Claims.PreferredUsername, await users.GetUserNameAsync(user))
                 .SetClaim(PlatformClaims.FhirUser, user.FhirUser)
                 .SetClaim(PlatformClaims.Organization, user.Organization)
-                .SetClaims(Claims.Role, [.. await users.GetRolesAsync(user)]);
+                .SetClaims(Claims.Role, [.. await users.GetRolesAsync(user)])
+                // Kept inside codes and refresh tokens only (see Destinations), to compare when they come back.
+                .SetClaim(users.Options.ClaimsIdentity.SecurityStampClaimType, await users.GetSecurityStampAsync(user));
         return await WithScopesAsync(identity, scopes);
     }
 

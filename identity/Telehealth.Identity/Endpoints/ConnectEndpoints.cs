@@ -31,7 +31,7 @@ public static class ConnectEndpoints
     }
 
     private static async Task<IResult> Authorize(HttpContext http, UserManager<PlatformUser> users,
-        SignInManager<PlatformUser> signIn, TokenClaims claims, HospitalDirectory hospitals)
+        SignInManager<PlatformUser> signIn, TokenClaims claims, HospitalDirectory hospitals, TwoFactorRules twoFactor)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenID Connect request cannot be retrieved.");
@@ -41,7 +41,10 @@ public static class ConnectEndpoints
         var tooOld = request.MaxAge is { } maxAge && session.Properties?.IssuedUtc is { } issued
             && DateTimeOffset.UtcNow - issued > TimeSpan.FromSeconds(maxAge);
 
-        if (user is null || tooOld || request.HasPromptValue(PromptValues.Login) || !await signIn.CanSignInAsync(user))
+        // A session that is locked or disabled since, or was opened with a password alone by someone who must use a
+        // second factor, counts as none: the person signs in again (and is asked for the code, or to set one up).
+        if (user is null || tooOld || request.HasPromptValue(PromptValues.Login) || !await signIn.CanSignInAsync(user)
+            || await users.IsLockedOutAsync(user) || !await twoFactor.AllowsAsync(users, user, session.Principal!))
         {
             if (request.HasPromptValue(PromptValues.None))
                 return Refuse(Errors.LoginRequired, "The user is not signed in.");
@@ -94,6 +97,9 @@ public static class ConnectEndpoints
             // A locked or disabled account stops renewing at its next refresh.
             if (!await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
                 return Refuse(Errors.InvalidGrant, "The account may no longer sign in.");
+            // A new security stamp (account disabled, password or second factor changed) ends the sessions begun before it.
+            if (stored.Principal!.GetClaim(users.Options.ClaimsIdentity.SecurityStampClaimType) != await users.GetSecurityStampAsync(user))
+                return Refuse(Errors.InvalidGrant, "The account has changed since this grant was issued; sign in again.");
 
             var identity = await claims.ForUserAsync(user, stored.Principal!.GetScopes());
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictScheme);

@@ -18,6 +18,10 @@ public sealed partial class Browser(Uri baseAddress) : IDisposable
 
     public Task<HttpResponseMessage> GetAsync(Uri url) => http.GetAsync(url);
 
+    public Task<HttpResponseMessage> PostAsync(string url, HttpContent content) => http.PostAsync(url, content);
+
+    public Task<HttpResponseMessage> PostAsync(Uri url, HttpContent content) => http.PostAsync(url, content);
+
     /// <summary>Where a redirect points, made absolute against the identity service.</summary>
     public Uri RedirectTarget(HttpResponseMessage response)
     {

@@ -25,7 +25,10 @@ public abstract class TestStore : IAsyncLifetime
 
     public string KeyFolder => Path.Combine(Folder, "keys");
 
-    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(StorageSettings)
+    /// <summary>Further settings a test class's store gives the service, e.g. <c>Identity:TwoFactor:Required</c>.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ServiceSettings => new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(StorageSettings.Concat(ServiceSettings))
     {
         ["Identity:Issuer"] = Issuer,
         ["Identity:KeyFolder"] = KeyFolder,
@@ -98,7 +101,7 @@ public sealed class BareSqliteStore : SqliteTestStore
 }
 
 /// <summary>A new database on the throwaway PostgreSQL server that ./test.sh starts (TELEHEALTH_TEST_POSTGRES).</summary>
-public sealed class PostgresTestStore : TestStore
+public class PostgresTestStore : TestStore
 {
     public const string Variable = "TELEHEALTH_TEST_POSTGRES";
 

@@ -8,7 +8,7 @@ using Telehealth.Identity.Storage;
 namespace Telehealth.Identity.Pages.Account;
 
 /// <summary>Local accounts sign in here; a successful sign-in goes back to the authorization request that sent the person.</summary>
-public sealed class LoginModel(SignInManager<PlatformUser> signIn, HospitalDirectory hospitals) : PageModel
+public sealed class LoginModel(SignInManager<PlatformUser> signIn, HospitalDirectory hospitals, TwoFactorRules twoFactor) : PageModel
 {
     [BindProperty] public string? UserName { get; set; }
 
@@ -44,13 +44,31 @@ public sealed class LoginModel(SignInManager<PlatformUser> signIn, HospitalDirec
             return Page();
         }
 
+        // Someone who must use a second factor and has none yet gets no session from a password: only the step that sets one up.
+        var account = await signIn.UserManager.FindByNameAsync(UserName.Trim());
+        if (account is not null && await twoFactor.MustEnrolAsync(signIn.UserManager, account))
+        {
+            var password = await signIn.CheckPasswordSignInAsync(account, Password, lockoutOnFailure: true);
+            if (!password.Succeeded) return Refused(password, account);
+            await TwoFactorSignIn.BeginEnrolmentAsync(HttpContext, account);
+            return RedirectToPage("/Account/Setup", new { ReturnUrl });
+        }
+
         // lockoutOnFailure: each wrong password counts towards the lockout (5 in a row, see IdentityServerConfiguration).
         var result = await signIn.PasswordSignInAsync(UserName.Trim(), Password, isPersistent: false, lockoutOnFailure: true);
+        if (result.RequiresTwoFactor)
+            return RedirectToPage("/Account/TwoFactor", new { ReturnUrl });
         if (result.Succeeded)
             // Only a local path: an absolute ReturnUrl would make this page an open redirector.
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
 
-        Error = result.IsLockedOut ? Text.LockedOut : result.IsNotAllowed ? Text.NotAllowed : Text.InvalidCredentials;
+        return Refused(result, account);
+    }
+
+    private PageResult Refused(Microsoft.AspNetCore.Identity.SignInResult result, PlatformUser? account)
+    {
+        Error = !result.IsLockedOut ? (result.IsNotAllowed ? Text.NotAllowed : Text.InvalidCredentials)
+            : account is not null && StaffAccounts.IsDisabled(account) ? Text.Disabled : Text.LockedOut;
         return Page();
     }
 }
