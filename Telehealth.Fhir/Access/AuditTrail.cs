@@ -22,17 +22,19 @@ public sealed record AuditRecord(
     IReadOnlyList<AuditedResource> Resources,
     IReadOnlyCollection<string> Patients,
     string? Query,
-    DateTimeOffset When);
+    DateTimeOffset When,
+    DateTimeOffset? Since = null);
 
 /// <summary>
 /// Writes an AuditEvent for every read or change of patient data: who (person, role, client, address), what
 /// (resources and patients), when, and the outcome. A change's event is stored in the change's own transaction; reads
-/// and refusals are queued and stored in batches by <see cref="AuditWriter"/>, so reading stays fast.
+/// and refusals are queued and stored in batches by <see cref="AuditWriter"/>, so reading stays fast: the reads one
+/// caller made in one batch (a second or so) become one event naming every resource and patient, with the period.
 /// </summary>
 public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
 {
     public const string ClientSystem = "urn:telehealth:oauth-client";
-    private const int MaxEntities = 100;
+    private const int MaxEntities = 1000;
 
     private readonly Channel<AuditRecord> queue = Channel.CreateBounded<AuditRecord>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -111,6 +113,7 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
             Subtype = [new Coding("http://hl7.org/fhir/restful-interaction", r.Interaction)],
             Action = r.Action,
             Recorded = r.When,
+            Period = r.Since is { } since ? new Period(new FhirDateTime(since), new FhirDateTime(r.When)) : null,
             Outcome = r.Succeeded ? AuditEvent.AuditEventOutcome.N0 : AuditEvent.AuditEventOutcome.N4,
             OutcomeDesc = r.Refusal,
             Source = new AuditEvent.SourceComponent

@@ -40,7 +40,7 @@ public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogg
         {
             await using var session = await database.BeginAsync(ct);
             var patients = await PatientsAsync(session, batch.SelectMany(r => r.Resources).ToList(), ct);
-            foreach (var record in batch)
+            foreach (var record in Consolidate(batch))
             {
                 var ids = record.Resources.SelectMany(r => r.Type == "Patient" ? [r.Id] : patients.GetValueOrDefault(r.Key, []))
                     .Concat(record.Patients).Distinct().ToList();
@@ -52,6 +52,30 @@ public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogg
         {
             // The audit trail must not silently thin out: say loudly what was lost.
             logger.LogError(e, "Could not store {Count} audit events ({First}…)", batch.Count, batch[0].Interaction);
+        }
+    }
+
+    /// <summary>
+    /// One caller's successful reads of one kind within the batch become one record (what they read, the queries, the
+    /// period); refusals stay one each, with their reasons.
+    /// </summary>
+    private static IEnumerable<AuditRecord> Consolidate(List<AuditRecord> batch)
+    {
+        foreach (var refusal in batch.Where(r => !r.Succeeded)) yield return refusal;
+        foreach (var group in batch.Where(r => r.Succeeded)
+                     .GroupBy(r => (r.Caller.Subject, r.Caller.ClientId, r.Caller.FhirUser, r.Caller.Address, r.Interaction)))
+        {
+            var records = group.ToList();
+            if (records.Count == 1) { yield return records[0]; continue; }
+            var queries = records.Select(r => r.Query).OfType<string>().Distinct().ToList();
+            yield return records[0] with
+            {
+                Resources = records.SelectMany(r => r.Resources).DistinctBy(r => (r.Key, r.Version)).ToList(),
+                Patients = records.SelectMany(r => r.Patients).Distinct().ToList(),
+                Query = queries.Count == 0 ? null : string.Join("\n", queries.Take(100)),
+                Since = records.Min(r => r.When),
+                When = records.Max(r => r.When),
+            };
         }
     }
 

@@ -45,6 +45,13 @@ foreach (var target in options.Patients)
 {
     var load = await LoadAsync(loaded, target);
     loaded = target;
+    // After a bulk load, as a deployment's autovacuum would soon do: fresh statistics for the planner.
+    await using (var pg = new Npgsql.NpgsqlConnection(options.Postgres))
+    {
+        await pg.OpenAsync();
+        await using var analyze = new Npgsql.NpgsqlCommand("ANALYZE", pg) { CommandTimeout = 600 };
+        await analyze.ExecuteNonQueryAsync();
+    }
     var resources = loaded * DataGenerator.ResourcesPerPatient;
     Say("");
     Say($"## {resources:N0} resources ({loaded:N0} patients × {DataGenerator.ResourcesPerPatient})");
