@@ -17,7 +17,11 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
     /// element (nearly every date parameter) that is exactly "each holds"; it lets <c>date=ge…&amp;date=lt…</c> scan
     /// one window instead of intersecting two half-tables. A criterion with several values (OR) is one range each.
     /// </summary>
-    public string Predicate(IReadOnlyList<ParameterCriterion> criteria, string alias, string type, string param)
+    public string Predicate(IReadOnlyList<ParameterCriterion> criteria, string alias, string type, string param) =>
+        $"{alias}.rkey IN ({Keys(criteria, type, param)})";
+
+    /// <summary>The keys of the resources the criteria match, as a SELECT of <c>rkey</c> (possibly with repeats).</summary>
+    public string Keys(IReadOnlyList<ParameterCriterion> criteria, string type, string param)
     {
         var alternatives = criteria.Count == 1
             ? criteria[0].Values.OfType<DateValue>().Select(v => new[] { Range(v) }).ToList()
@@ -35,7 +39,7 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
             selects.Add(Select(type, param, isShort: true, min, max, ranges));
             selects.Add(Select(type, param, isShort: false, null, null, ranges));
         }
-        return $"{alias}.rkey IN ({string.Join(" UNION ALL ", selects)})";
+        return string.Join(" UNION ALL ", selects);
     }
 
     private string Select(string type, string param, bool isShort, long? min, long? max, IEnumerable<(Prefix Prefix, long From, long To)> ranges)

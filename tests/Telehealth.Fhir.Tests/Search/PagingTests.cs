@@ -48,6 +48,32 @@ public abstract class PagingTests<TStore>(TStore store) : TaggedSearchTests<TSto
     }
 
     [Fact]
+    public async Task A_date_window_pages_forward_and_back_over_exactly_its_matches()
+    {
+        // Unsorted pages of a date=ge…&date=lt… window are driven by the window's index rows (SearchSql).
+        var patients = await CreatePatientsAsync(14);
+        var inWindow = patients.Where(p => string.CompareOrdinal(p.BirthDate, "1951") >= 0 && string.CompareOrdinal(p.BirthDate, "1955") < 0)
+            .Select(p => p.Id).Order().ToList();
+        Assert.InRange(inWindow.Count, 5, 10);
+        var query = "Patient?birthdate=ge1951-01-01&birthdate=lt1955-01-01&_count=2";
+        var forward = await WalkForwardAsync(await SearchAsync(query));
+        var visited = forward.SelectMany(MatchIds).ToList();
+        Assert.Equal(visited.Count, visited.Distinct().Count());
+        Assert.Equal(inWindow, visited.Order());
+
+        var backward = new List<List<string>> { MatchIds(forward[^1]) };
+        var page = forward[^1];
+        while (Link(page, "previous") is { } previous)
+        {
+            Assert.True(backward.Count < 100, "The previous links never end.");
+            page = await Client.SearchAsync(previous);
+            backward.Add(MatchIds(page));
+        }
+        backward.Reverse();
+        Assert.Equal(forward.Select(MatchIds), backward);
+    }
+
+    [Fact]
     public async Task Previous_links_walk_back_through_the_same_pages()
     {
         await CreatePatientsAsync(11);
