@@ -63,6 +63,22 @@ trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Waits (up to 120 s) until a service answers its URL; stops with its log if it exits or never answers.
+wait_until_up() {
+  local pid="$1" url="$2" logfile="$3" name="$4" deadline=$((SECONDS + 120))
+  until curl -sf -o /dev/null "$url"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "the $name exited during start-up (log: $logfile)"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 40 "$logfile" >&2 || true
+      die "the $name did not answer $url within 120 s"
+    fi
+    sleep 0.5
+  done
+}
+
 # The identity service first: the record service checks every token against its keys, and the demo loader
 # signs in to it as the demo-system client.
 log "starting the identity service on $IDENTITY_URL (log: ${IDENTITY_LOG#"$ROOT"/})"
@@ -77,18 +93,7 @@ Demo__Load=true \
   >"$IDENTITY_LOG" 2>&1 </dev/null &
 IDENTITY_PID=$!
 
-deadline=$((SECONDS + 120))
-until curl -sf -o /dev/null "$IDENTITY_URL/.well-known/openid-configuration"; do
-  if ! kill -0 "$IDENTITY_PID" 2>/dev/null; then
-    tail -n 40 "$IDENTITY_LOG" >&2 || true
-    die "the identity service exited during start-up (log: $IDENTITY_LOG)"
-  fi
-  if ((SECONDS >= deadline)); then
-    tail -n 40 "$IDENTITY_LOG" >&2 || true
-    die "the identity service did not answer $IDENTITY_URL/.well-known/openid-configuration within 120 s"
-  fi
-  sleep 0.5
-done
+wait_until_up "$IDENTITY_PID" "$IDENTITY_URL/.well-known/openid-configuration" "$IDENTITY_LOG" "identity service"
 
 log "starting the record service on $FHIR_BASE (log: ${FHIR_LOG#"$ROOT"/})"
 # setsid: its own process group, so stopping it also stops the app `dotnet run` launched.
@@ -103,20 +108,7 @@ Demo__Client__ClientSecret=demo-system-secret \
   setsid dotnet run --project Telehealth.Fhir -c Release --no-build --no-launch-profile \
   >"$FHIR_LOG" 2>&1 </dev/null &
 FHIR_PID=$!
-
-
-deadline=$((SECONDS + 120))
-until curl -sf -o /dev/null "$FHIR_BASE/metadata"; do
-  if ! kill -0 "$FHIR_PID" 2>/dev/null; then
-    tail -n 40 "$FHIR_LOG" >&2 || true
-    die "the record service exited during start-up (log: $FHIR_LOG)"
-  fi
-  if ((SECONDS >= deadline)); then
-    tail -n 40 "$FHIR_LOG" >&2 || true
-    die "the record service did not answer $FHIR_BASE/metadata within 120 s"
-  fi
-  sleep 0.5
-done
+wait_until_up "$FHIR_PID" "$FHIR_BASE/metadata" "$FHIR_LOG" "record service"
 
 rule='════════════════════════════════════════════════════════════════════════'
 cat <<EOF

@@ -43,50 +43,38 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # Throwaway PostgreSQL (start_postgres, stop_postgres, ensure_postgres), apt and logging helpers.
 source "$ROOT/scripts/throwaway-postgres.sh"
 
-ensure_fhir_examples() {
-  local dir="$FHIR_EXAMPLES_DIR_DEFAULT"
-  if [[ -f "$dir/Patient-example.json" ]] && grep -q "\"version\" *: *\"$FHIR_EXAMPLES_VERSION\"" "$dir/package.json" 2>/dev/null; then
-    :
-  else
+# Installs <package>@<version> from npm under <prefix> unless that version is there already.
+npm_package() {
+  local prefix="$1" package="$2" version="$3"
+  if ! grep -q "\"version\" *: *\"$version\"" "$prefix/node_modules/$package/package.json" 2>/dev/null; then
     command -v npm >/dev/null || apt_install npm
-    log "npm install $FHIR_EXAMPLES_PACKAGE@$FHIR_EXAMPLES_VERSION into ${FHIR_EXAMPLES_PREFIX#"$ROOT"/}"
-    mkdir -p "$FHIR_EXAMPLES_PREFIX"
+    log "npm install $package@$version into ${prefix#"$ROOT"/}"
+    mkdir -p "$prefix"
     # A package.json of its own keeps npm from walking up to another project.
-    [[ -f "$FHIR_EXAMPLES_PREFIX/package.json" ]] || printf '{ "private": true }\n' >"$FHIR_EXAMPLES_PREFIX/package.json"
-    npm install --prefix "$FHIR_EXAMPLES_PREFIX" --no-audit --no-fund --no-save --no-package-lock \
-      --loglevel=error "$FHIR_EXAMPLES_PACKAGE@$FHIR_EXAMPLES_VERSION" >&2
-    [[ -f "$dir/Patient-example.json" ]] || die "$FHIR_EXAMPLES_PACKAGE installed but $dir/Patient-example.json is missing"
+    [[ -f "$prefix/package.json" ]] || printf '{ "private": true }\n' >"$prefix/package.json"
+    npm install --prefix "$prefix" --no-audit --no-fund --no-save --no-package-lock --loglevel=error \
+      "$package@$version" >&2
+    [[ -f "$prefix/node_modules/$package/package.json" ]] || die "npm installed $package but $prefix/node_modules/$package is missing"
   fi
-  export FHIR_R4_EXAMPLES_DIR="$dir"
+}
+
+ensure_fhir_examples() {
+  npm_package "$FHIR_EXAMPLES_PREFIX" "$FHIR_EXAMPLES_PACKAGE" "$FHIR_EXAMPLES_VERSION"
+  [[ -f "$FHIR_EXAMPLES_DIR_DEFAULT/Patient-example.json" ]] \
+    || die "$FHIR_EXAMPLES_PACKAGE installed but $FHIR_EXAMPLES_DIR_DEFAULT/Patient-example.json is missing"
+  export FHIR_R4_EXAMPLES_DIR="$FHIR_EXAMPLES_DIR_DEFAULT"
 }
 
 ensure_oidc_provider() {
-  local dir="$OIDC_PROVIDER_DIR_DEFAULT"
-  if ! grep -q "\"version\" *: *\"$OIDC_PROVIDER_VERSION\"" "$dir/package.json" 2>/dev/null; then
-    command -v npm >/dev/null || apt_install npm
-    log "npm install oidc-provider@$OIDC_PROVIDER_VERSION into ${OIDC_PROVIDER_PREFIX#"$ROOT"/}"
-    mkdir -p "$OIDC_PROVIDER_PREFIX"
-    [[ -f "$OIDC_PROVIDER_PREFIX/package.json" ]] || printf '{ "private": true }\n' >"$OIDC_PROVIDER_PREFIX/package.json"
-    npm install --prefix "$OIDC_PROVIDER_PREFIX" --no-audit --no-fund --no-save --no-package-lock \
-      --loglevel=error "oidc-provider@$OIDC_PROVIDER_VERSION" >&2
-    [[ -f "$dir/package.json" ]] || die "oidc-provider installed but $dir/package.json is missing"
-  fi
-  export OIDC_PROVIDER_DIR="$dir"
+  npm_package "$OIDC_PROVIDER_PREFIX" oidc-provider "$OIDC_PROVIDER_VERSION"
+  export OIDC_PROVIDER_DIR="$OIDC_PROVIDER_DIR_DEFAULT"
 }
 
 # npm's openid-client, the reference relying party the identity tests drive against our server.
 OPENID_CLIENT_VERSION="6.9.0"
 ensure_openid_client() {
-  local prefix="$CACHE/npm-rp"
-  if ! grep -q "\"version\": *\"$OPENID_CLIENT_VERSION\"" "$prefix/node_modules/openid-client/package.json" 2>/dev/null; then
-    command -v npm >/dev/null || apt_install npm
-    log "npm install openid-client@$OPENID_CLIENT_VERSION into ${prefix#"$ROOT"/}"
-    mkdir -p "$prefix"
-    [[ -f "$prefix/package.json" ]] || printf '{ "private": true }\n' >"$prefix/package.json"
-    npm install --prefix "$prefix" --no-audit --no-fund --no-save --no-package-lock --loglevel=error \
-      "openid-client@$OPENID_CLIENT_VERSION" >&2
-  fi
-  export OPENID_CLIENT_DIR="$prefix"
+  npm_package "$CACHE/npm-rp" openid-client "$OPENID_CLIENT_VERSION"
+  export OPENID_CLIENT_DIR="$CACHE/npm-rp"
 }
 
 # Browser tests drive Debian's Chromium through Playwright; Playwright never downloads a browser.

@@ -1,5 +1,4 @@
 using Telehealth.Fhir.Storage;
-using Telehealth.Fhir.Storage.Sql;
 
 namespace Telehealth.Fhir.Access;
 
@@ -39,7 +38,7 @@ public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogg
         try
         {
             await using var session = await database.BeginAsync(ct);
-            var patients = await PatientsAsync(session, batch.SelectMany(r => r.Resources).ToList(), ct);
+            var patients = await PatientCompartment.PatientsOfAsync(session, [.. batch.SelectMany(r => r.Resources).Where(r => r.Type != "Patient").Select(r => r.Key)], ct);
             foreach (var record in Consolidate(batch))
             {
                 var ids = record.Resources.SelectMany(r => r.Type == "Patient" ? [r.Id] : patients.GetValueOrDefault(r.Key, []))
@@ -77,25 +76,5 @@ public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogg
                 When = records.Max(r => r.When),
             };
         }
-    }
-
-    private static async Task<Dictionary<long, List<string>>> PatientsAsync(RecordSession session, List<AuditedResource> resources, CancellationToken ct)
-    {
-        var found = new Dictionary<long, List<string>>();
-        foreach (var chunk in resources.Where(r => r.Type != "Patient").Select(r => r.Key).Distinct().Chunk(500))
-        {
-            var p = new SqlParameters();
-            var keys = string.Join(", ", chunk.Select(k => p.Add(k)));
-            await using var cmd = session.Command(
-                $"SELECT DISTINCT rkey, target_id FROM ix_reference WHERE rkey IN ({keys}) AND target_type = 'Patient' AND target_id IS NOT NULL", [.. p.Values]);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                var key = reader.GetInt64(0);
-                if (!found.TryGetValue(key, out var list)) found[key] = list = [];
-                list.Add(reader.GetString(1));
-            }
-        }
-        return found;
     }
 }

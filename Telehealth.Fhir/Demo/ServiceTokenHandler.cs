@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 
 namespace Telehealth.Fhir.Demo;
@@ -13,11 +14,11 @@ public sealed class DemoClientOptions
 }
 
 /// <summary>
-/// Adds a service token (client credentials at the identity service's token endpoint, found through its discovery
-/// document) to each request, fetching a new one shortly before the last expires.
+/// Adds a service token (client credentials at the identity service's token endpoint, taken from the discovery
+/// document the token checks already fetch) to each request, fetching a new one shortly before the last expires.
 /// </summary>
-internal sealed class ServiceTokenHandler(IOptions<DemoClientOptions> client, IOptions<Access.AccessOptions> access, TimeProvider clock)
-    : DelegatingHandler
+internal sealed class ServiceTokenHandler(IOptions<DemoClientOptions> client, IOptionsMonitor<JwtBearerOptions> jwt,
+    IHttpClientFactory httpClients, TimeProvider clock) : DelegatingHandler
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private string? token;
@@ -35,12 +36,13 @@ internal sealed class ServiceTokenHandler(IOptions<DemoClientOptions> client, IO
         try
         {
             if (token is not null && clock.GetUtcNow() < expires) return token;
-            var authority = access.Value.Authority?.TrimEnd('/')
-                            ?? throw new InvalidOperationException("Fhir:Auth:Authority is not set, so the demo loader cannot get a token.");
-            using var http = new HttpClient();
-            using var discovery = JsonDocument.Parse(await http.GetStringAsync($"{authority}/.well-known/openid-configuration", ct));
-            var endpoint = discovery.RootElement.GetProperty("token_endpoint").GetString()!;
-            using var response = await http.PostAsync(endpoint, new FormUrlEncodedContent(new Dictionary<string, string>
+            var bearer = jwt.Get(JwtBearerDefaults.AuthenticationScheme);
+            var manager = bearer.ConfigurationManager
+                          ?? throw new InvalidOperationException("Fhir:Auth:Authority is not set, so the demo loader cannot get a token.");
+            string endpoint;
+            try { endpoint = (bearer.Configuration ?? await manager.GetConfigurationAsync(ct)).TokenEndpoint; }
+            catch (InvalidOperationException failure) { throw new HttpRequestException($"The identity service's discovery document could not be read: {failure.Message}", failure); }
+            using var response = await httpClients.CreateClient().PostAsync(endpoint, new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["grant_type"] = "client_credentials",
                 ["client_id"] = client.Value.ClientId,

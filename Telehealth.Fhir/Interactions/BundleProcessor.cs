@@ -110,7 +110,7 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
             (n, e) => Refused(candidates[n].Index, candidates[n], e), ct);
         for (var n = 0; n < stored.Length; n++)
             if (stored[n] is { } s)
-                results[candidates[n].Index] = new BundleEntryResult("201 Created", s, $"{baseUrl}/{s.Type}/{s.Id}/_history/{s.Version}", null, null);
+                results[candidates[n].Index] = EntryExecutor.Ok("201 Created", s, baseUrl);
     }
 
     private static FhirException Refused(int index, BundleEntryRequest? entry, FhirException e)

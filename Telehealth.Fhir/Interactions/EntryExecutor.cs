@@ -70,6 +70,6 @@ public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, 
         return new BundleEntryResult("200 OK", null, null, null, SearchEndpoints.WriteBundle(baseUrl, request, outcome, clock.GetUtcNow()));
     }
 
-    private static BundleEntryResult Ok(string status, StoredResource stored, string baseUrl, bool location = true) =>
+    internal static BundleEntryResult Ok(string status, StoredResource stored, string baseUrl, bool location = true) =>
         new(status, stored, location ? $"{baseUrl}/{stored.Type}/{stored.Id}/_history/{stored.Version}" : null, null, null);
 }

@@ -20,12 +20,11 @@ public static class HistoryEndpoints
             return HistoryAsync(type, null, request, history, clock, ct);
         });
 
-        fhir.MapGet("/{type}/{id}/_history", async (string type, string id, HttpRequest request, HistoryReader history,
-            ResourceReader reader, SearchParameterRegistry registry, TimeProvider clock, CancellationToken ct) =>
+        fhir.MapGet("/{type}/{id}/_history", (string type, string id, HttpRequest request, HistoryReader history,
+            SearchParameterRegistry registry, TimeProvider clock, CancellationToken ct) =>
         {
             ReadEndpoints.KnownType(registry, type);
-            if (await reader.ReadAsync(type, id, ct) is null) throw FhirException.NotFound($"{type}/{id} does not exist.");
-            return await HistoryAsync(type, id, request, history, clock, ct);
+            return HistoryAsync(type, id, request, history, clock, ct);
         });
     }
 

@@ -130,11 +130,8 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
 
     private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, CancellationToken ct)
     {
-        session.Guard?.Require(resource.TypeName, 'c');
-        var index = indexer.Index(resource);
-        if (session.Guard is { } guard) await guard.CheckWriteAsync(session, resource.TypeName, resource.Id!, null, index, "create", ct);
         var now = Now();
-        var json = Stamp(resource, 1, now);
+        var (json, index) = await PrepareCreateAsync(session, resource, now, ct);
         var stored = await ResourceWriter.InsertAsync(session, resource.TypeName, resource.Id!, now, json, index, ct);
         if (stored is not null) await AuditAsync(session, "create", stored, PatientsIn(index), ct);
         return stored;
@@ -153,13 +150,10 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         var now = Now();
         for (var n = 0; n < resources.Count; n++)
         {
-            var resource = resources[n];
             try
             {
-                session.Guard?.Require(resource.TypeName, 'c');
-                var index = indexer.Index(resource);
-                if (session.Guard is { } guard) await guard.CheckWriteAsync(session, resource.TypeName, resource.Id!, null, index, "create", ct);
-                items.Add((resource.TypeName, resource.Id!, Stamp(resource, 1, now), index));
+                var (json, index) = await PrepareCreateAsync(session, resources[n], now, ct);
+                items.Add((resources[n].TypeName, resources[n].Id!, json, index));
             }
             catch (FhirException e) { throw refused(n, e); }
         }
@@ -167,6 +161,15 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         for (var n = 0; n < stored.Length; n++)
             if (stored[n] is { } created) await AuditAsync(session, "create", created, PatientsIn(items[n].Item4), ct);
         return stored;
+    }
+
+    /// <summary>What creating a resource checks and computes before it is stored: scope, reach, index, stamped JSON.</summary>
+    private async Task<(string Json, ResourceIndex Index)> PrepareCreateAsync(RecordSession session, Resource resource, DateTimeOffset now, CancellationToken ct)
+    {
+        session.Guard?.Require(resource.TypeName, 'c');
+        var index = indexer.Index(resource);
+        if (session.Guard is { } guard) await guard.CheckWriteAsync(session, resource.TypeName, resource.Id!, null, index, "create", ct);
+        return (Stamp(resource, 1, now), index);
     }
 
     /// <summary>The change's AuditEvent, in the change's transaction (only for patient data; see <see cref="AuditTrail"/>).</summary>

@@ -9,12 +9,14 @@ public sealed class HistoryReader(RecordDatabase database, Access.AuditTrail aud
         await using var session = await database.ReadAsync(ct);
         var p = new Sql.SqlParameters();
         var where = new List<string> { "1=1" };
+        // An instance's history needs the instance (read once, for the 404 and for the access check).
+        var current = id is null ? null
+            : await ResourceReader.ReadAsync(session, type!, id, ct) ?? throw Model.FhirException.NotFound($"{type}/{id} does not exist.");
         if (session.Guard is { } guard)
         {
             // An instance's history is a read of it; a type's or the system's, a search over everything it holds.
             guard.Require(type ?? "*", id is null ? 's' : 'r');
-            if (id is not null && await ResourceReader.ReadAsync(session, type!, id, ct) is { } current)
-                await guard.CheckReadAsync(session, current, "history-instance", ct);
+            if (current is not null) await guard.CheckReadAsync(session, current, "history-instance", ct);
             if (guard.RowFilter(p, "v", type) is { } visible) where.Add(visible);
         }
         if (type is not null) where.Add($"type = {p.Add(type)}");

@@ -15,14 +15,28 @@ public static class PatientCompartment
     }
 
     /// <summary>The ids of the patients a stored resource refers to (by its current index rows).</summary>
-    public static async Task<List<string>> PatientsOfAsync(RecordSession session, long key, CancellationToken ct)
+    public static async Task<List<string>> PatientsOfAsync(RecordSession session, long key, CancellationToken ct) =>
+        (await PatientsOfAsync(session, [key], ct)).GetValueOrDefault(key, []);
+
+    /// <summary>For each of these stored resources that refers to patients, their ids (by the current index rows).</summary>
+    public static async Task<Dictionary<long, List<string>>> PatientsOfAsync(RecordSession session, IReadOnlyCollection<long> keys, CancellationToken ct)
     {
-        await using var cmd = session.Command(
-            "SELECT DISTINCT target_id FROM ix_reference WHERE rkey = @k AND target_type = 'Patient' AND target_id IS NOT NULL", ("@k", key));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var ids = new List<string>();
-        while (await reader.ReadAsync(ct)) ids.Add(reader.GetString(0));
-        return ids;
+        var found = new Dictionary<long, List<string>>();
+        foreach (var chunk in keys.Distinct().Chunk(500))
+        {
+            var p = new SqlParameters();
+            var list = string.Join(", ", chunk.Select(k => p.Add(k)));
+            await using var cmd = session.Command(
+                $"SELECT DISTINCT rkey, target_id FROM ix_reference WHERE rkey IN ({list}) AND target_type = 'Patient' AND target_id IS NOT NULL", [.. p.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var key = reader.GetInt64(0);
+                if (!found.TryGetValue(key, out var ids)) found[key] = ids = [];
+                ids.Add(reader.GetString(1));
+            }
+        }
+        return found;
     }
 
     /// <summary>

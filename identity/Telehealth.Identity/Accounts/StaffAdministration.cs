@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Telehealth.Identity.Storage;
@@ -44,14 +43,6 @@ public static class StaffAdministration
                 // A session opened before the second factor became required for this person does not administer anything.
                 .RequireAssertion(context => TwoFactorRules.SatisfiedBy(context.User) || !twoFactor.AppliesTo(RolesOf(context.User)))));
 
-        // A signed-in person without the role gets a plain 403, not a redirect to an access-denied page this service lacks.
-        services.Configure<CookieAuthenticationOptions>(IdentityConstants.ApplicationScheme, cookie =>
-            cookie.Events.OnRedirectToAccessDenied = async context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                context.Response.ContentType = "text/plain; charset=utf-8";
-                await context.Response.WriteAsync("403 – Bạn không có quyền mở trang này. / You may not open this page.");
-            });
         return services;
     }
 

@@ -59,7 +59,13 @@ public static class IdentityServerConfiguration
             cookie.Cookie.Name = "telehealth.identity";
             cookie.LoginPath = "/account/login";
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8); // one working shift
-            cookie.AccessDeniedPath = "/account/notice/denied";
+            // A signed-in person without the role gets 403 where they asked, in both languages, not a redirect.
+            cookie.Events.OnRedirectToAccessDenied = async context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                context.Response.ContentType = "text/plain; charset=utf-8";
+                await context.Response.WriteAsync("403 – Bạn không có quyền mở trang này. / You may not open this page.");
+            };
         });
         services.AddRazorPages();
         // Vietnamese text goes out as UTF-8 characters, not as &#x...; entities for every accented letter.
