@@ -4,6 +4,7 @@
 #   bench/run-fhir-bench.sh                      # 100k and 1M resources, 8 clients, 20 s per measurement
 #   PATIENTS=1000,10000 SECONDS_EACH=5 bench/run-fhir-bench.sh   # a quick look
 #   PG_EXPLAIN_SLOW_MS=30 bench/run-fhir-bench.sh  # also keep plans of statements over 30 ms (bench/results/postgres-slow.log)
+#   HOLD=1 bench/run-fhir-bench.sh               # keep the cluster and services up afterwards (for EXPLAIN) until Ctrl-C
 #
 # Starts a durable throwaway PostgreSQL (fsync on), the identity service (SQLite, demo clients and accounts), the
 # record service (Release) on PostgreSQL checking tokens against it, a second record-service instance on the same
@@ -84,3 +85,7 @@ dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Be
   --fhir "http://127.0.0.1:$PORT/fhir" --unchecked "http://127.0.0.1:$UNCHECKED_PORT/fhir" --identity "$IDENTITY" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \
   --seconds "$SECONDS_EACH" --out "$OUT"
 log "results appended to ${OUT#"$ROOT"/}"
+if [[ -n "${HOLD:-}" ]]; then
+  log "holding: psql -h $PG_TMP/sock -p $PG_PORT -U postgres fhir_bench; record service http://127.0.0.1:$PORT/fhir; Ctrl-C ends"
+  sleep infinity
+fi

@@ -63,9 +63,12 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// <summary>Throws 403 (and records the refusal) unless the caller may see this stored resource.</summary>
     public async Task CheckReadAsync(RecordSession session, StoredResource stored, string interaction, CancellationToken ct)
     {
-        if (!await VisibleAsync(session, stored, ct))
-            throw Refused(interaction, $"{stored.Type}/{stored.Id}", $"{stored.Type}/{stored.Id} is part of the record of a patient {Who()} may not see.");
+        if (!await VisibleAsync(session, stored, ct)) throw Refused(interaction, stored);
     }
+
+    /// <summary>The 403 (recorded as a refusal) for a stored resource outside the caller's reach.</summary>
+    public FhirException Refused(string interaction, StoredResource stored) =>
+        Refused(interaction, $"{stored.Type}/{stored.Id}", $"{stored.Type}/{stored.Id} is part of the record of a patient {Who()} may not see.");
 
     /// <summary>
     /// Before a write: the current version (if any) must be one the caller may see, and the new body (by its index)

@@ -46,30 +46,12 @@ public sealed class AccessRules(IOptions<AccessOptions> options, TimeProvider cl
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var id in ids.Distinct())
         {
-            if (caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is { } org && await ManagedByAsync(session, id, org, ct))
-            {
-                found.Add(id);
-                continue;
-            }
             var p = new SqlParameters();
-            if (PatientAccessSql.AllowedPatient(p, caller, ConsultsClosedSince(), managed: false) is not { } allowed) continue;
+            if (AllowedPatient(p, caller) is not { } allowed) return found;
             await using var cmd = session.Command($"SELECT 1 WHERE {allowed(p.Add(id))}", [.. p.Values]);
             if (await cmd.ExecuteScalarAsync(ct) is not (null or DBNull)) found.Add(id);
         }
         return found;
-    }
-
-    /// <summary>Whether the patient's managingOrganization is the organization: read from the patient's own index rows.</summary>
-    private static async Task<bool> ManagedByAsync(RecordSession session, string patient, string org, CancellationToken ct)
-    {
-        await using var cmd = session.Command(
-            "SELECT x.param, x.target_type, x.target_id FROM resource r JOIN ix_reference x ON x.rkey = r.rkey " +
-            "WHERE r.type = 'Patient' AND r.id = @id AND r.deleted = 0", ("@id", patient));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            if (reader.GetString(0) == "organization" && !reader.IsDBNull(1) && reader.GetString(1) == "Organization" && !reader.IsDBNull(2) && reader.GetString(2) == org)
-                return true;
-        return false;
     }
 
     /// <summary>

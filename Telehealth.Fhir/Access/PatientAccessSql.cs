@@ -16,12 +16,12 @@ internal static class PatientAccessSql
     /// patient at all. The predicate is correlated on the column (EXISTS per patient id, each an index look-up), so
     /// checking one resource, or a page of them, costs the same with 100 patients in reach as with 100,000.
     /// </summary>
-    /// <param name="managed">
-    /// Whether to include "the station manages the patient" (<c>Patient.managingOrganization</c>). A single patient's
-    /// check leaves it out and reads that patient's own index rows instead (<see cref="AccessRules.AllowedPatientsAsync"/>):
-    /// planned as SQL, the planner misjudges how many patients one station has and scans them all.
-    /// </param>
-    public static Func<string, string>? AllowedPatient(SqlParameters p, Caller caller, DateTimeOffset consultsClosedSince, bool managed = true)
+    /// <remarks>
+    /// "The station manages the patient" reads the patient's own index rows, found through the patient's key: joined
+    /// the other way round, the planner guesses (from the columns' separate statistics) that a station manages one
+    /// patient and walks all of its thousands per check.
+    /// </remarks>
+    public static Func<string, string>? AllowedPatient(SqlParameters p, Caller caller, DateTimeOffset consultsClosedSince)
     {
         if (caller.Has(Roles.Patient))
         {
@@ -37,9 +37,8 @@ internal static class PatientAccessSql
             var o = p.Add(org);
             var requester = ActingFor(p, "requester", o, practitioner);
             // Patients the station manages...
-            if (managed)
-                parts.Add(column => "EXISTS (SELECT 1 FROM resource ap_pa JOIN ix_reference ap_po ON ap_po.rkey = ap_pa.rkey " +
-                                $"WHERE ap_pa.type = 'Patient' AND ap_pa.id = {column} AND ap_po.type = 'Patient' AND ap_po.param = 'organization' " +
+            parts.Add(column => "EXISTS (SELECT 1 FROM ix_reference ap_po WHERE ap_po.rkey = (SELECT ap_pa.rkey FROM resource ap_pa " +
+                                $"WHERE ap_pa.type = 'Patient' AND ap_pa.id = {column} AND ap_pa.deleted = 0) AND ap_po.param = 'organization' " +
                                 $"AND ap_po.target_type = 'Organization' AND ap_po.target_id = {o})");
             // ...and those of consults the station asked for.
             parts.Add(column => "EXISTS (SELECT 1 FROM ix_reference ap_sr WHERE ap_sr.type = 'ServiceRequest' AND ap_sr.param = 'subject' " +

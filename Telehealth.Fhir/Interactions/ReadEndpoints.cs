@@ -35,14 +35,15 @@ public static class ReadEndpoints
     public static async Task<StoredResource> ReadCheckedAsync(RecordSession session, AuditTrail audit, string type, string id, int? version,
         CancellationToken ct)
     {
-        session.Guard?.Require(type, 'r');
-        var stored = version is { } v
-            ? await ResourceReader.ReadVersionAsync(session, type, id, v, ct) ?? throw FhirException.NotFound($"{type}/{id} has no version {v}.")
-            : await ResourceReader.ReadAsync(session, type, id, ct) ?? throw FhirException.NotFound($"{type}/{id} does not exist.");
         var interaction = version is null ? "read" : "vread";
-        if (session.Guard is { } guard)
+        var guard = session.Guard;
+        guard?.Require(type, 'r');
+        var p = new Storage.Sql.SqlParameters();
+        var (stored, visible) = await ResourceReader.ReadWithAsync(session, type, id, version, p, guard?.RowFilter(p, "r", type), ct)
+            ?? throw FhirException.NotFound(version is { } v ? $"{type}/{id} has no version {v}." : $"{type}/{id} does not exist.");
+        if (guard is not null)
         {
-            await guard.CheckReadAsync(session, stored, interaction, ct);
+            if (!visible) throw guard.Refused(interaction, stored);
             if (!stored.Deleted) await audit.RecordReadAsync(guard.Caller, interaction, [stored], null, ct);
         }
         if (stored.Deleted)

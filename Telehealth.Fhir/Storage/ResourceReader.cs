@@ -62,6 +62,26 @@ public sealed class ResourceReader(RecordDatabase database)
         return found;
     }
 
+    /// <summary>
+    /// Reads the current version, or version <paramref name="version"/>, together with whether the row passes
+    /// <paramref name="visible"/> (a predicate over alias <c>r</c>, with its values in <paramref name="p"/>; null passes
+    /// everything): one statement, so a caller's access check costs no round trip of its own.
+    /// </summary>
+    public static async Task<(StoredResource Stored, bool Visible)?> ReadWithAsync(RecordSession session, string type, string id, int? version,
+        Sql.SqlParameters p, string? visible, CancellationToken ct)
+    {
+        var check = visible is null ? "1" : $"CASE WHEN {visible} THEN 1 ELSE 0 END";
+        var sql = version is null
+            ? $"SELECT r.rkey, r.version, r.last_updated, r.deleted, v.json, {check} FROM resource r " +
+              $"JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version WHERE r.type = {p.Add(type)} AND r.id = {p.Add(id)}"
+            : $"SELECT r.rkey, r.version, r.last_updated, CASE WHEN r.method = 'DELETE' THEN 1 ELSE 0 END, r.json, {check} FROM resource_version r " +
+              $"WHERE r.type = {p.Add(type)} AND r.id = {p.Add(id)} AND r.version = {p.Add(version.Value)}";
+        await using var cmd = session.Command(sql, [.. p.Values]);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct)) return null;
+        return (Current(reader, type, id), Convert.ToInt32(reader.GetValue(5)) != 0);
+    }
+
     public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
     {
         await using var session = await database.ReadAsync(ct);

@@ -13,7 +13,8 @@ public static class BareEndpoint
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var dataSource = NpgsqlDataSource.Create(connectionString);
+        // Prepared like the record service's own statements, so the comparison is of the service, not of the driver.
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 256, AutoPrepareMinUsages = 2 }.ConnectionString);
         var app = builder.Build();
         app.MapGet("/bare/{type}/{id}", async (string type, string id, HttpResponse response) =>
         {
