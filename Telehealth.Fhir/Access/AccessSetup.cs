@@ -53,6 +53,12 @@ public static class AccessSetup
                 },
             };
         });
+        services.AddSingleton<CachedTokenHandler>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<CachedTokenHandler>((jwt, handler) =>
+        {
+            jwt.TokenHandlers.Clear();
+            jwt.TokenHandlers.Add(handler);
+        });
         services.AddAuthorization(authorization =>
             authorization.FallbackPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build());
         return services;

@@ -58,6 +58,27 @@ public abstract class TokenTests<TStore>(TStore store) : IClassFixture<TStore> w
     }
 
     [Fact]
+    public async Task A_token_accepted_before_is_remembered_only_as_it_was_and_only_while_it_lasts()
+    {
+        // Checked tokens are remembered (CachedTokenHandler); each variant below must still be checked in full.
+        var fresh = TestTokens.Mint("svc", "system/*.cruds");
+        for (var i = 0; i < 2; i++) await FhirHttp.ExpectAsync(await store.Host.ClientWith(fresh).GetAsync("Patient"), HttpStatusCode.OK);
+        var parts = fresh.Split('.');
+        var otherPayload = TestTokens.Mint("another-service", "system/*.cruds").Split('.')[1];
+        foreach (var forged in new[] { $"{parts[0]}.{otherPayload}.{parts[2]}", $"{parts[0]}.{parts[1]}.{Flip(parts[2])}", fresh + "x" })
+            await FhirHttp.ExpectAsync(await store.Host.ClientWith(forged).GetAsync("Patient"), HttpStatusCode.Unauthorized);
+        // A token in its last seconds (of the thirty allowed after expiry) works, and is refused once they have passed.
+        var token = TestTokens.Mint("svc", "system/*.cruds", expires: DateTime.UtcNow.AddSeconds(-28));
+        await FhirHttp.ExpectAsync(await store.Host.ClientWith(token).GetAsync("Patient"), HttpStatusCode.OK);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var expired = await store.Host.ClientWith(token).GetAsync("Patient");
+        await FhirHttp.ExpectAsync(expired, HttpStatusCode.Unauthorized);
+        Assert.Contains("expired", await FhirHttp.OutcomeTextAsync(expired));
+
+        static string Flip(string signature) => (signature[0] == 'A' ? 'B' : 'A') + signature[1..];
+    }
+
+    [Fact]
     public async Task A_service_token_without_a_scope_for_the_type_gets_403()
     {
         var observations = store.Host.ClientWith(TestTokens.System("system/Observation.rs"));
