@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts the platform on this machine: SQLite files under data/, demo data loaded.
-# For now that is the identity service and the FHIR record service; scheduling and the
-# web app join them in later issues. Ctrl-C stops everything this script started.
+# For now that is the identity service, the FHIR record service and the scheduling core's
+# gRPC host (token checks and its first service); the web app joins them in a later issue.
+# Ctrl-C stops everything this script started.
 #
-# Environment: FHIR_PORT (default 5082), IDENTITY_PORT (default 5081).
+# Environment: FHIR_PORT (default 5082), IDENTITY_PORT (default 5081), API_PORT (default 5084).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +19,9 @@ IDENTITY_DB="$DATA/identity.db"
 IDENTITY_KEYS="$DATA/identity-keys"  # token signing/encryption keys: keep them and tokens survive a restart
 IDENTITY_LOG="$LOGS/identity.log"
 IDENTITY_URL="http://127.0.0.1:$IDENTITY_PORT"
+API_PORT="${API_PORT:-5084}"
+API_URL="http://127.0.0.1:$API_PORT"
+API_LOG="$LOGS/api.log"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
@@ -29,20 +33,23 @@ command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
 command -v curl >/dev/null || die "curl is required (apt-get install curl)"
 mkdir -p "$DATA" "$LOGS"
 
-if (exec 3<>"/dev/tcp/127.0.0.1/$FHIR_PORT") 2>/dev/null; then
-  die "port $FHIR_PORT is already in use (another ./run.sh?); stop it or set FHIR_PORT"
-fi
-if (exec 3<>"/dev/tcp/127.0.0.1/$IDENTITY_PORT") 2>/dev/null; then
-  die "port $IDENTITY_PORT is already in use (another ./run.sh?); stop it or set IDENTITY_PORT"
-fi
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for pair in "$FHIR_PORT:FHIR_PORT" "$IDENTITY_PORT:IDENTITY_PORT" "$API_PORT:API_PORT"; do
+  if port_open "${pair%%:*}"; then
+    die "port ${pair%%:*} is already in use (another ./run.sh?); stop it or set ${pair#*:}"
+  fi
+done
 
 log "building the record service (Release)"
 dotnet build Telehealth.Fhir -c Release -v quiet -nologo
 log "building the identity service (Release)"
 dotnet build identity/Telehealth.Identity -c Release -v quiet -nologo
+log "building the scheduling core (Release)"
+dotnet build Telehealth.Api -c Release -v quiet -nologo
 
 FHIR_PID=""
 IDENTITY_PID=""
+API_PID=""
 # Stops one service's process group (TERM, then KILL after 15 s).
 stop_group() {
   local pid="$1" name="$2"
@@ -55,18 +62,20 @@ stop_group() {
 }
 stop_services() {
   trap - INT TERM EXIT
+  stop_group "$API_PID" "scheduling core"
   stop_group "$FHIR_PID" "record service"
   stop_group "$IDENTITY_PID" "identity service"
-  FHIR_PID="" IDENTITY_PID=""
+  API_PID="" FHIR_PID="" IDENTITY_PID=""
 }
 trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Waits (up to 120 s) until a service answers its URL; stops with its log if it exits or never answers.
+# Waits (up to 120 s) until a service answers its URL (an http URL: a successful GET; a port number: the port
+# accepts connections); stops with its log if it exits or never answers.
 wait_until_up() {
   local pid="$1" url="$2" logfile="$3" name="$4" deadline=$((SECONDS + 120))
-  until curl -sf -o /dev/null "$url"; do
+  until if [[ "$url" == http* ]]; then curl -sf -o /dev/null "$url"; else port_open "$url"; fi; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 40 "$logfile" >&2 || true
       die "the $name exited during start-up (log: $logfile)"
@@ -110,6 +119,16 @@ Demo__Client__ClientSecret=demo-system-secret \
 FHIR_PID=$!
 wait_until_up "$FHIR_PID" "$FHIR_BASE/metadata" "$FHIR_LOG" "record service"
 
+log "starting the scheduling core on $API_URL, gRPC over HTTP/2 (log: ${API_LOG#"$ROOT"/})"
+ASPNETCORE_URLS="$API_URL" \
+ASPNETCORE_ENVIRONMENT=Development \
+Kestrel__EndpointDefaults__Protocols=Http2 \
+Api__Auth__Authority="$IDENTITY_URL" \
+  setsid dotnet run --project Telehealth.Api -c Release --no-build --no-launch-profile \
+  >"$API_LOG" 2>&1 </dev/null &
+API_PID=$!
+wait_until_up "$API_PID" "$API_PORT" "$API_LOG" "scheduling core"
+
 rule='════════════════════════════════════════════════════════════════════════'
 cat <<EOF
 
@@ -127,6 +146,11 @@ $rule
       | tr -d ' \\n' | sed 's/.*"access_token":"\\([^"]*\\)".*/\\1/')
     curl -H "Authorization: Bearer \$TOKEN" '$FHIR_BASE/Patient?name=nguyen'
     SMART: $FHIR_BASE/.well-known/smart-configuration
+
+  Lịch hẹn / Scheduling core (gRPC, HTTP/2; hợp đồng / contract: Telehealth.Api/Protos)
+    $API_URL
+    telehealth.api.v1.Callers/GetCurrentCaller: ai đang gọi / who is calling
+      (mã truy cập có phạm vi "api" / needs a token with the scope "api")
 
   Đăng nhập / Identity (OpenID Connect)
     $IDENTITY_URL
@@ -154,20 +178,24 @@ $rule
   Nhật ký / Logs
     $FHIR_LOG
     $IDENTITY_LOG
+    $API_LOG
 
   Sắp có / Coming in later issues:
-    lịch hẹn (scheduling), ứng dụng web (web app)
-    scheduling and the web app
+    đặt lịch, hội chẩn, video, ứng dụng web
+    bookings, consult workflow, video, the web app
 
   Nhấn Ctrl-C để dừng / Press Ctrl-C to stop
 $rule
 
 EOF
 
-# Whichever service stops first ends the run (and the trap stops the other).
+# Whichever service stops first ends the run (and the trap stops the others).
 rc=0
-wait -n "$FHIR_PID" "$IDENTITY_PID" || rc=$?
+wait -n "$FHIR_PID" "$IDENTITY_PID" "$API_PID" || rc=$?
 if ! kill -0 "$IDENTITY_PID" 2>/dev/null; then
   die "the identity service stopped (exit code $rc); see $IDENTITY_LOG"
+fi
+if ! kill -0 "$API_PID" 2>/dev/null; then
+  die "the scheduling core stopped (exit code $rc); see $API_LOG"
 fi
 die "the record service stopped (exit code $rc); see $FHIR_LOG"

@@ -4,7 +4,8 @@
 #   bench/run-fhir-bench.sh                      # 100k and 1M resources, 8 clients, 20 s per measurement
 #   PATIENTS=1000,10000 SECONDS_EACH=5 bench/run-fhir-bench.sh   # a quick look
 #   PG_EXPLAIN_SLOW_MS=30 bench/run-fhir-bench.sh  # also keep plans of statements over 30 ms (bench/results/postgres-slow.log)
-#   HOLD=1 bench/run-fhir-bench.sh               # keep the cluster and services up afterwards (for EXPLAIN) until Ctrl-C
+#   HOLD=1 bench/run-fhir-bench.sh               # keep the cluster and services up afterwards (for EXPLAIN) until Ctrl-C;
+#                                                # bench/results/tokens.txt then has the service's and the doctor's tokens
 #
 # Starts a durable throwaway PostgreSQL (fsync on), the identity service (SQLite, demo clients and accounts), the
 # record service (Release) on PostgreSQL checking tokens against it, a second record-service instance on the same
@@ -81,7 +82,7 @@ ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS="http://127.0.0.1:$UNCHECKED_PO
 PIDS+=($!)
 wait_for "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" "unchecked record service" bench/results/unchecked.log
 
-dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \
+BENCH_TOKENS="${HOLD:+$ROOT/bench/results/tokens.txt}" dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \
   --fhir "http://127.0.0.1:$PORT/fhir" --unchecked "http://127.0.0.1:$UNCHECKED_PORT/fhir" --identity "$IDENTITY" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \
   --seconds "$SECONDS_EACH" --out "$OUT"
 log "results appended to ${OUT#"$ROOT"/}"

@@ -54,10 +54,10 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     {
         if (caller.IsSystem) return null;
         if (type is not null)
-            return ResourceClasses.Of(type) == ResourceClass.Clinical ? Visible(p, alias) : null;
+            return ResourceClasses.Of(type) == ResourceClass.Clinical ? Visible(p, alias, type) : null;
         var clinical = string.Join(", ", ResourceClasses.Clinical.Select(t => p.Add(t)));
         var other = $"({alias}.type NOT IN ({clinical})" + (caller.Has(Roles.PlatformAdmin) ? ")" : $" AND {alias}.type <> 'AuditEvent')");
-        return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias)}))" : other;
+        return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias, null)}))" : other;
     }
 
     /// <summary>Throws 403 (and records the refusal) unless the caller may see this stored resource.</summary>
@@ -128,12 +128,19 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         return patients.Count > 0 && (await rules.AllowedPatientsAsync(session, caller, patients, ct)).Count > 0;
     }
 
-    private string Visible(SqlParameters p, string alias)
+    /// <summary>
+    /// "The row is a patient the caller may see, or refers to one" (a Patient also through its links). With the
+    /// type known, only what can hold for it is written out: the statement stays small to plan.
+    /// </summary>
+    private string Visible(SqlParameters p, string alias, string? type)
     {
         if (rules.AllowedPatient(p, caller) is not { } allowed) return "1 = 0";
         var x = p.Alias("acc");
-        return $"(({alias}.type = 'Patient' AND {allowed(alias + ".id")}) OR EXISTS (SELECT 1 FROM ix_reference {x} " +
-               $"WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' AND {allowed(x + ".target_id")}))";
+        var refers = $"EXISTS (SELECT 1 FROM ix_reference {x} WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' " +
+                     $"AND {allowed(x + ".target_id")})";
+        if (type is not null && type != "Patient") return refers;
+        var patient = type is null ? $"({alias}.type = 'Patient' AND {allowed(alias + ".id")})" : allowed(alias + ".id");
+        return $"({patient} OR {refers})";
     }
 
     private bool ScopesAllow(string type, char permission) =>

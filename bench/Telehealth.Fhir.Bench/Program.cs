@@ -27,6 +27,9 @@ http.DefaultRequestHeaders.Authorization = new("Bearer", await BenchTokens.Servi
 using var doctorHttp = new HttpClient { BaseAddress = http.BaseAddress };
 doctorHttp.DefaultRequestHeaders.Authorization = new("Bearer",
     await BenchTokens.UserTokenAsync(identity.BaseAddress!, "bs.xa", "Telehealth@2026", "openid fhirUser user/*.rs"));
+// HOLD=1 runs keep the services up for a closer look; the tokens let curl or wrk act as the same callers.
+if (Environment.GetEnvironmentVariable("BENCH_TOKENS") is { Length: > 0 } tokensFile)
+    await File.WriteAllLinesAsync(tokensFile, [http.DefaultRequestHeaders.Authorization!.Parameter!, doctorHttp.DefaultRequestHeaders.Authorization!.Parameter!]);
 using var uncheckedHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(options.Unchecked.TrimEnd('/') + "/") };
 var (bare, bareUrl) = await BareEndpoint.StartAsync(options.Postgres);
 using var bareHttp = new HttpClient { BaseAddress = new Uri(bareUrl.TrimEnd('/') + "/bare/") };

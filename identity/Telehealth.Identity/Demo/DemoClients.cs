@@ -48,6 +48,8 @@ public static class DemoClients
                 Permissions.Endpoints.Token, Permissions.Endpoints.Introspection, Permissions.Endpoints.Revocation,
                 Permissions.GrantTypes.ClientCredentials,
                 Permissions.Prefixes.Scope + "system/*.cruds", Permissions.Prefixes.Scope + "system/*.rs",
+                // Scripts call the scheduling core too.
+                Permissions.Prefixes.Scope + PlatformScopes.Api,
             },
         };
         yield return system;

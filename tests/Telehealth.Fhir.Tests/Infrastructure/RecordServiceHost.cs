@@ -2,8 +2,6 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.IdentityModel.Protocols;
-using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -51,18 +49,8 @@ public sealed class RecordServiceHost : WebApplicationFactory<Program>
         builder.UseSetting("Fhir:Auth:Authority", TestTokens.Issuer);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         // Tokens are checked as in production, against the test issuer's key instead of one fetched from the identity service.
-        builder.ConfigureTestServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, jwt =>
-        {
-            jwt.Configuration = new OpenIdConnectConfiguration
-            {
-                Issuer = TestTokens.Issuer,
-                AuthorizationEndpoint = TestTokens.Issuer + "connect/authorize",
-                TokenEndpoint = TestTokens.Issuer + "connect/token",
-                JwksUri = TestTokens.Issuer + ".well-known/jwks",
-            };
-            jwt.Configuration.SigningKeys.Add(TestTokens.Key);
-            jwt.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(jwt.Configuration);
-        }));
+        builder.ConfigureTestServices(services =>
+            services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, TestTokens.TrustTestIssuer));
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
     }
 

@@ -1,16 +1,36 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Telehealth.Fhir.Tests.Infrastructure;
 
 /// <summary>
 /// Access tokens as the identity service issues them (signed JWTs for the record service's audience), signed with a
-/// key the test hosts trust in place of the identity service's published keys.
+/// key the test hosts trust in place of the identity service's published keys. Shared with the scheduling core's tests.
 /// </summary>
 public static class TestTokens
 {
+    /// <summary>
+    /// Makes a service check tokens as in production, against the test issuer and its key instead of a discovery
+    /// document and keys fetched from the identity service.
+    /// </summary>
+    public static void TrustTestIssuer(JwtBearerOptions jwt)
+    {
+        jwt.Configuration = new OpenIdConnectConfiguration
+        {
+            Issuer = Issuer,
+            AuthorizationEndpoint = Issuer + "connect/authorize",
+            TokenEndpoint = Issuer + "connect/token",
+            JwksUri = Issuer + ".well-known/jwks",
+        };
+        jwt.Configuration.SigningKeys.Add(Key);
+        jwt.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(jwt.Configuration);
+    }
+
     public const string Issuer = "https://identity.test/";
     public const string Audience = "telehealth-fhir";
 

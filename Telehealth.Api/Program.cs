@@ -1,0 +1,18 @@
+using Telehealth.Api.Access;
+using Telehealth.Api.Callers;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddApiAccess(builder.Configuration);
+builder.Services.AddGrpc(grpc => grpc.Interceptors.Add<AccessInterceptor>());
+builder.Services.AddMediator((Mediator.MediatorOptions mediator) => mediator.ServiceLifetime = ServiceLifetime.Scoped);
+
+var app = builder.Build();
+
+app.UseAuthentication();
+app.MapGrpcService<CallersService>();
+
+app.Run();
+
+/// <summary>Visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;
