@@ -37,9 +37,7 @@ internal static class PatientAccessSql
             var o = p.Add(org);
             var requester = ActingFor(p, "requester", o, practitioner);
             // Patients the station manages...
-            parts.Add(column => "EXISTS (SELECT 1 FROM ix_reference ap_po WHERE ap_po.rkey = (SELECT ap_pa.rkey FROM resource ap_pa " +
-                                $"WHERE ap_pa.type = 'Patient' AND ap_pa.id = {column} AND ap_pa.deleted = 0) AND ap_po.param = 'organization' " +
-                                $"AND ap_po.target_type = 'Organization' AND ap_po.target_id = {o})");
+            parts.Add(Managed(o));
             // ...and those of consults the station asked for.
             parts.Add(column => "EXISTS (SELECT 1 FROM ix_reference ap_sr WHERE ap_sr.type = 'ServiceRequest' AND ap_sr.param = 'subject' " +
                                 $"AND ap_sr.target_type = 'Patient' AND ap_sr.target_id = {column} AND {requester("ap_sr.rkey")})");
@@ -66,6 +64,20 @@ internal static class PatientAccessSql
         if (parts.Count == 0) return null;
         return column => "(" + string.Join(" OR ", parts.Select(part => part(column))) + ")";
     }
+
+    /// <summary>
+    /// "This column holds the id of a patient the commune doctor's station manages": the doctor's usual reach, and so
+    /// the small first check of a single read (<see cref="AccessGuard.ReadFilter"/>). Null for other roles.
+    /// </summary>
+    public static Func<string, string>? ManagedByStation(SqlParameters p, Caller caller) =>
+        caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is { } org ? Managed(p.Add(org)) : null;
+
+    // A count, not EXISTS: PostgreSQL turns a nested EXISTS into a join, and a prepared statement's plan then walks
+    // the station's thousands of patients from the organization's side (it cannot know which station it will be).
+    private static Func<string, string> Managed(string org) => column =>
+        "(SELECT COUNT(*) FROM ix_reference ap_po WHERE ap_po.rkey = (SELECT ap_pa.rkey FROM resource ap_pa " +
+        $"WHERE ap_pa.type = 'Patient' AND ap_pa.id = {column} AND ap_pa.deleted = 0) AND ap_po.param = 'organization' " +
+        $"AND ap_po.target_type = 'Organization' AND ap_po.target_id = {org}) > 0";
 
     /// <summary>
     /// "The resource at this key names, in <paramref name="param"/>, the organization, the person, one of the

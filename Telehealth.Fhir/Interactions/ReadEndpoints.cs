@@ -39,11 +39,13 @@ public static class ReadEndpoints
         var guard = session.Guard;
         guard?.Require(type, 'r');
         var p = new Storage.Sql.SqlParameters();
-        var (stored, visible) = await ResourceReader.ReadWithAsync(session, type, id, version, p, guard?.RowFilter(p, "r", type), ct)
+        var (filter, complete) = guard?.ReadFilter(p, "r", type) ?? (null, true);
+        var (stored, visible) = await ResourceReader.ReadWithAsync(session, type, id, version, p, filter, ct)
             ?? throw FhirException.NotFound(version is { } v ? $"{type}/{id} has no version {v}." : $"{type}/{id} does not exist.");
         if (guard is not null)
         {
-            if (!visible) throw guard.Refused(interaction, stored);
+            if (!visible && complete) throw guard.Refused(interaction, stored);
+            if (!visible) await guard.CheckReadAsync(session, stored, interaction, ct);
             if (!stored.Deleted) await audit.RecordReadAsync(guard.Caller, interaction, [stored], null, ct);
         }
         if (stored.Deleted)

@@ -13,8 +13,14 @@ public static class BareEndpoint
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        // Prepared like the record service's own statements, so the comparison is of the service, not of the driver.
-        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 256, AutoPrepareMinUsages = 2 }.ConnectionString);
+        // The same Npgsql settings as the record service's (RecordDatabase.WithServiceDefaults), so the comparison is
+        // of the service, not of the driver.
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            MaxAutoPrepare = 256,
+            AutoPrepareMinUsages = 2,
+            NoResetOnClose = true,
+        }.ConnectionString);
         var app = builder.Build();
         app.MapGet("/bare/{type}/{id}", async (string type, string id, HttpResponse response) =>
         {
