@@ -10,9 +10,12 @@ ARG APP
 WORKDIR /src
 # Restore first, from the project file and the shared props only, so the package layer
 # is reused while only source files change.
+# Telehealth.ServiceDefaults (shared by the services) comes along whether or not this one uses it.
 COPY Directory.Build.props Directory.Packages.props ./
+COPY Telehealth.ServiceDefaults/Telehealth.ServiceDefaults.csproj Telehealth.ServiceDefaults/
 COPY ${PROJECT_DIR}/${APP}.csproj ${PROJECT_DIR}/
 RUN dotnet restore ${PROJECT_DIR}/${APP}.csproj
+COPY Telehealth.ServiceDefaults/ Telehealth.ServiceDefaults/
 COPY ${PROJECT_DIR}/ ${PROJECT_DIR}/
 RUN dotnet publish ${PROJECT_DIR}/${APP}.csproj -c Release --no-restore \
       -o /app /p:UseAppHost=false

@@ -1,16 +1,20 @@
+using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.IdentityModel.Tokens;
+using Telehealth.ServiceDefaults;
+using Status = Google.Rpc.Status;
+using StatusCode = Grpc.Core.StatusCode;
 
 namespace Telehealth.Api.Access;
 
 /// <summary>
 /// Every call needs a valid access token for the scheduling core (issuer, audience, lifetime, signature): without
 /// one, <see cref="StatusCode.Unauthenticated"/>; with one that lacks the method's scope,
-/// <see cref="StatusCode.PermissionDenied"/>. Each refusal says why in its message and in the <c>www-authenticate</c>
-/// trailer, and is refused before the method runs, so nothing changes.
+/// <see cref="StatusCode.PermissionDenied"/>. Each refusal says why in its message, as a <c>google.rpc.ErrorInfo</c>
+/// detail (reason TOKEN_EXPIRED, TOKEN_WRONG_AUDIENCE, SCOPE_MISSING...) and in the <c>www-authenticate</c> trailer, and
+/// is refused before the method runs, so nothing changes.
 /// </summary>
 public sealed class AccessInterceptor : Interceptor
 {
@@ -54,28 +58,28 @@ public sealed class AccessInterceptor : Interceptor
         var http = context.GetHttpContext();
         var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
         if (!result.Succeeded)
-            throw Refused(StatusCode.Unauthenticated, "Bearer error=\"invalid_token\"", result.Failure is { } failure
-                ? $"The access token was refused: {Describe(failure)}"
+            throw Refused(StatusCode.Unauthenticated, PlatformTokens.Reason(result.Failure), "Bearer error=\"invalid_token\"", result.Failure is { } failure
+                ? $"The access token was refused: {PlatformTokens.Describe(failure, "the scheduling core")}"
                 : "This call needs an access token from the identity service (metadata \"authorization: Bearer …\").");
         var caller = ApiCaller.From(result.Principal);
         var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiresScopeAttribute>()?.Scope;
         if (required is null)
-            throw Refused(StatusCode.PermissionDenied, "Bearer error=\"insufficient_scope\"", $"{context.Method} declares no scope, so nobody may call it.");
+            throw Refused(StatusCode.PermissionDenied, "METHOD_CLOSED", "Bearer error=\"insufficient_scope\"",
+                $"{context.Method} declares no scope, so nobody may call it.");
         if (!caller.Scopes.Contains(required))
-            throw Refused(StatusCode.PermissionDenied, $"Bearer error=\"insufficient_scope\", scope=\"{required}\"",
-                $"The access token does not grant the scope \"{required}\" that {context.Method} needs: ask the identity service for it.");
+            throw Refused(StatusCode.PermissionDenied, "SCOPE_MISSING", $"Bearer error=\"insufficient_scope\", scope=\"{required}\"",
+                $"The access token does not grant the scope \"{required}\" that {context.Method} needs: ask the identity service for it.",
+                ("scope", required));
         http.Items[CallerKey] = caller;
     }
 
-    private static RpcException Refused(StatusCode status, string challenge, string message) =>
-        new(new Status(status, message), new Metadata { { "www-authenticate", challenge } });
-
-    private static string Describe(Exception failure) => failure switch
+    private static RpcException Refused(StatusCode code, string reason, string challenge, string message, params (string Key, string Value)[] metadata)
     {
-        SecurityTokenExpiredException => "it has expired; get a new one.",
-        SecurityTokenInvalidAudienceException => "it is not meant for the scheduling core (wrong audience: ask for the scope \"api\").",
-        SecurityTokenInvalidIssuerException => "it was not issued by this platform's identity service.",
-        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "its signature does not match the identity service's keys.",
-        _ => "it is not a valid token.",
-    };
+        var info = new ErrorInfo { Reason = reason, Domain = "telehealth.api" };
+        foreach (var (key, value) in metadata) info.Metadata[key] = value;
+        var status = new Status { Code = (int)code, Message = message, Details = { Google.Protobuf.WellKnownTypes.Any.Pack(info) } };
+        var exception = status.ToRpcException();
+        exception.Trailers.Add("www-authenticate", challenge);
+        return exception;
+    }
 }

@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Telehealth.ServiceDefaults;
 
 namespace Telehealth.Api.Access;
 
-/// <summary>Token checking for the scheduling core: JWT bearer against the keys the identity service publishes.</summary>
+/// <summary>Token checking for the scheduling core: the platform's JWT bearer checks, for the audience telehealth-api.</summary>
 public static class ApiAccessSetup
 {
     public static IServiceCollection AddApiAccess(this IServiceCollection services, IConfiguration configuration)
@@ -12,16 +12,7 @@ public static class ApiAccessSetup
         var options = section.Get<ApiAuthOptions>() ?? new ApiAuthOptions();
         if (string.IsNullOrWhiteSpace(options.Authority))
             throw new InvalidOperationException("Api:Auth:Authority is not set: the scheduling core needs the identity service's issuer (for example http://127.0.0.1:5081) to check tokens.");
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
-        {
-            jwt.Authority = options.Authority;
-            jwt.Audience = options.Audience;
-            jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
-            jwt.MapInboundClaims = false; // keep sub, role, scope, fhirUser as the identity service wrote them
-            jwt.TokenValidationParameters.NameClaimType = "sub";
-            jwt.TokenValidationParameters.RoleClaimType = "role";
-            jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
-        });
+        services.AddPlatformTokens(new TokenSettings(options.Authority, options.Audience, options.RequireHttpsMetadata));
         services.AddAuthorization();
         return services;
     }

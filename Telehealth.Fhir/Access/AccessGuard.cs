@@ -11,7 +11,7 @@ namespace Telehealth.Fhir.Access;
 /// (<see cref="PatientAccessSql"/>). Searches and histories get the last step as SQL, so they never reveal, not even
 /// by a total, what the caller may not read.
 /// </summary>
-public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail audit)
+public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail audit, ResourceIndexer indexer)
 {
     public Caller Caller => caller;
 
@@ -138,6 +138,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     private async Task<bool> VisibleAsync(RecordSession session, StoredResource stored, CancellationToken ct)
     {
         if (caller.IsSystem || ResourceClasses.Of(stored.Type) != ResourceClass.Clinical) return true;
+        if (stored.Deleted) return await WasVisibleAsync(session, stored, ct);
         var patients = stored.Type == "Patient" ? [stored.Id] : await PatientCompartment.PatientsOfAsync(session, stored.Key, ct);
         return patients.Count > 0 && (await rules.AllowedPatientsAsync(session, caller, patients, ct)).Count > 0;
     }
@@ -146,6 +147,29 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// "The row is a patient the caller may see, or refers to one" (a Patient also through its links). With the
     /// type known, only what can hold for it is written out: the statement stays small to plan.
     /// </summary>
+    /// <summary>
+    /// A deleted resource has no index rows left to check: whoever could see the version before the deletion may
+    /// learn that it is gone (410); anyone else gets the same 403 as for a resource they may not see.
+    /// </summary>
+    private async Task<bool> WasVisibleAsync(RecordSession session, StoredResource deleted, CancellationToken ct)
+    {
+        if (deleted.Version < 2 || await ResourceReader.ReadVersionAsync(session, deleted.Type, deleted.Id, deleted.Version - 1, ct) is not
+            { Deleted: false, Json: { } json }) return false;
+        var before = indexer.Index(Model.FhirJson.ParseStored(json));
+        if (deleted.Type == "Patient")
+            return (caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is { } org &&
+                    before.References.Any(r => r.Param == "organization" && r.TargetType == "Organization" && r.TargetId == org))
+                   || (await rules.AllowedPatientsAsync(session, caller, [deleted.Id], ct)).Count > 0;
+        var patients = before.References.Where(r => r.TargetType == "Patient" && r.TargetId is not null).Select(r => r.TargetId!).Distinct().ToList();
+        if (patients.Count == 0) return false;
+        if ((await rules.AllowedPatientsAsync(session, caller, patients, ct)).Count > 0) return true;
+        // The patient may be gone too (a record deleted with its patient): then as the patient was before.
+        foreach (var patient in patients)
+            if (await ResourceReader.ReadAsync(session, "Patient", patient, ct) is { Deleted: true } gone && await WasVisibleAsync(session, gone, ct))
+                return true;
+        return false;
+    }
+
     private string Visible(SqlParameters p, string alias, string? type) =>
         rules.AllowedPatient(p, caller) is { } allowed ? Visible(allowed, p, alias, type) : "1 = 0";
 

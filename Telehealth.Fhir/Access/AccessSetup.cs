@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using Telehealth.Fhir.Interactions;
 using Telehealth.Fhir.Model;
+using Telehealth.ServiceDefaults;
 
 namespace Telehealth.Fhir.Access;
 
@@ -29,35 +30,19 @@ public static class AccessSetup
         if (string.IsNullOrWhiteSpace(options.Authority))
             throw new InvalidOperationException("Fhir:Auth:Authority is not set: the record service needs the identity service's issuer (for example http://127.0.0.1:5081) to check tokens.");
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        services.AddPlatformTokens(new TokenSettings(options.Authority, options.Audience, options.RequireHttpsMetadata), new JwtBearerEvents
         {
-            jwt.Authority = options.Authority;
-            jwt.Audience = options.Audience;
-            jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
-            jwt.MapInboundClaims = false; // keep sub, role, scope, fhirUser as the identity service wrote them
-            jwt.TokenValidationParameters.NameClaimType = "sub";
-            jwt.TokenValidationParameters.RoleClaimType = "role";
-            jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
-            jwt.Events = new JwtBearerEvents
+            OnChallenge = async context =>
             {
-                OnChallenge = async context =>
-                {
-                    context.HandleResponse();
-                    var reason = context.AuthenticateFailure is { } failure
-                        ? $"The access token was refused: {Describe(failure)}"
-                        : "This request needs an access token from the identity service (Authorization: Bearer …).";
-                    context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
-                        ? "Bearer" : "Bearer error=\"invalid_token\"";
-                    await FhirResults.Outcome(new FhirException(401, Hl7.Fhir.Model.OperationOutcome.IssueType.Login, reason).ToOutcome(), 401)
-                        .ExecuteAsync(context.HttpContext);
-                },
-            };
-        });
-        services.AddSingleton<CachedTokenHandler>();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<CachedTokenHandler>((jwt, handler) =>
-        {
-            jwt.TokenHandlers.Clear();
-            jwt.TokenHandlers.Add(handler);
+                context.HandleResponse();
+                var reason = context.AuthenticateFailure is { } failure
+                    ? $"The access token was refused: {PlatformTokens.Describe(failure, "the record service")}"
+                    : "This request needs an access token from the identity service (Authorization: Bearer …).";
+                context.Response.Headers.WWWAuthenticate = context.AuthenticateFailure is null
+                    ? "Bearer" : "Bearer error=\"invalid_token\"";
+                await FhirResults.Outcome(new FhirException(401, Hl7.Fhir.Model.OperationOutcome.IssueType.Login, reason).ToOutcome(), 401)
+                    .ExecuteAsync(context.HttpContext);
+            },
         });
         services.AddAuthorization(authorization =>
             authorization.FallbackPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build());
@@ -70,20 +55,10 @@ public static class AccessSetup
         app.UseAuthorization();
         return app;
     }
-
-    private static string Describe(Exception failure) => failure switch
-    {
-        Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException => "it has expired; get a new one.",
-        Microsoft.IdentityModel.Tokens.SecurityTokenInvalidAudienceException => "it is not meant for the record service (wrong audience).",
-        Microsoft.IdentityModel.Tokens.SecurityTokenInvalidIssuerException => "it was not issued by this platform's identity service.",
-        Microsoft.IdentityModel.Tokens.SecurityTokenSignatureKeyNotFoundException or Microsoft.IdentityModel.Tokens.SecurityTokenInvalidSignatureException =>
-            "its signature does not match the identity service's keys.",
-        _ => "it is not a valid token.",
-    };
 }
 
 /// <summary>The access guard for each request, made once from the request's token.</summary>
-public sealed class AccessGuards(AccessRules rules, AuditTrail audit, IOptions<AccessOptions> options)
+public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.ResourceIndexer indexer, IOptions<AccessOptions> options)
 {
     private static readonly object Key = new();
 
@@ -96,7 +71,7 @@ public sealed class AccessGuards(AccessRules rules, AuditTrail audit, IOptions<A
         if (context.Items.TryGetValue(Key, out var cached) && cached is AccessGuard guard) return guard;
         var address = context.Connection.RemoteIpAddress?.ToString();
         var caller = options.Value.Disabled ? Unchecked with { Address = address } : Caller.From(context.User, address);
-        guard = new AccessGuard(caller, rules, audit);
+        guard = new AccessGuard(caller, rules, audit, indexer);
         context.Items[Key] = guard;
         return guard;
     }

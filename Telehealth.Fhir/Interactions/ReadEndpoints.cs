@@ -44,7 +44,8 @@ public static class ReadEndpoints
             ?? throw FhirException.NotFound(version is { } v ? $"{type}/{id} has no version {v}." : $"{type}/{id} does not exist.");
         if (guard is not null)
         {
-            if (!visible && complete) throw guard.Refused(interaction, stored);
+            // Not passing a partial filter, or being deleted (no index rows left to filter on), needs the full check.
+            if (!visible && complete && !stored.Deleted) throw guard.Refused(interaction, stored);
             if (!visible) await guard.CheckReadAsync(session, stored, interaction, ct);
             if (!stored.Deleted) await audit.RecordReadAsync(guard.Caller, interaction, [stored], null, ct);
         }

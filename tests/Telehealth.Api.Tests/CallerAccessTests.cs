@@ -1,3 +1,4 @@
+using Google.Rpc;
 using Grpc.Core;
 using Telehealth.Api.Tests.Infrastructure;
 using Telehealth.Api.V1;
@@ -43,25 +44,25 @@ public sealed class CallerAccessTests(ApiHost host) : IClassFixture<ApiHost>
         Assert.Equal("", caller.FhirUser);
     }
 
-    public static TheoryData<string, string?, string> BadTokens => new()
+    public static TheoryData<string?, string, string> BadTokens => new()
     {
-        { "none", null, "needs an access token" },
-        { "not a JWT", "not-a-token", "not a valid token" },
-        { "expired", TestTokens.Mint("svc", "api", audience: Audience, expires: DateTime.UtcNow.AddMinutes(-5)), "expired" },
-        { "for the record service", TestTokens.Mint("svc", "system/*.rs"), "wrong audience" },
-        { "from another issuer", TestTokens.Mint("svc", "api", audience: Audience, issuer: "https://elsewhere.test/"), "not issued by" },
-        { "signed by a key that is not ours", TestTokens.Mint("svc", "api", audience: Audience, key: TestTokens.StrangerKey), "signature" },
+        { null, "needs an access token", "TOKEN_MISSING" },
+        { "not-a-token", "not a valid token", "TOKEN_INVALID" },
+        { TestTokens.Mint("svc", "api", audience: Audience, expires: DateTime.UtcNow.AddMinutes(-5)), "expired", "TOKEN_EXPIRED" },
+        { TestTokens.Mint("svc", "system/*.rs"), "wrong audience", "TOKEN_WRONG_AUDIENCE" },
+        { TestTokens.Mint("svc", "api", audience: Audience, issuer: "https://elsewhere.test/"), "not issued by", "TOKEN_WRONG_ISSUER" },
+        { TestTokens.Mint("svc", "api", audience: Audience, key: TestTokens.StrangerKey), "signature", "TOKEN_BAD_SIGNATURE" },
     };
 
     [Theory]
     [MemberData(nameof(BadTokens))]
-    public async Task A_call_with_a_missing_or_bad_token_is_unauthenticated_and_says_why(string kind, string? token, string mention)
+    public async Task A_call_with_a_missing_or_bad_token_is_unauthenticated_and_says_why(string? token, string mention, string reason)
     {
         var refused = await Assert.ThrowsAsync<RpcException>(() => Client.GetCurrentCallerAsync(new GetCurrentCallerRequest(), Bearer(token)).ResponseAsync);
         Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
         Assert.Contains(mention, refused.Status.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(reason, refused.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
         Assert.StartsWith("Bearer", refused.Trailers.GetValue("www-authenticate"));
-        Assert.NotNull(kind);
     }
 
     [Fact]
@@ -72,6 +73,9 @@ public sealed class CallerAccessTests(ApiHost host) : IClassFixture<ApiHost>
         var refused = await Assert.ThrowsAsync<RpcException>(() => Client.GetCurrentCallerAsync(new GetCurrentCallerRequest(), Bearer(token)).ResponseAsync);
         Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         Assert.Contains("\"api\"", refused.Status.Detail);
+        var info = refused.GetRpcStatus()?.GetDetail<ErrorInfo>();
+        Assert.Equal("SCOPE_MISSING", info?.Reason);
+        Assert.Equal("api", info?.Metadata["scope"]);
         Assert.Contains("insufficient_scope", refused.Trailers.GetValue("www-authenticate"));
     }
 }

@@ -86,25 +86,10 @@ public sealed class RecordServiceAccessTests(SqliteTestStore store) : IClassFixt
         var web = await Oidc.TokenAsync(store.Host.Client, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "system/*.rs" },
             "demo-system", "demo-system-secret");
         Assert.Equal(HttpStatusCode.OK, web.Status);
-        var api = await SignedInApiTokenAsync();
+        // A person's token that names only the scheduling core as its audience.
+        var api = await Oidc.WebAppTokenAsync(store.Host, "bs.xa", "openid api");
         var refused = await Fhir.ClientWith(api).GetAsync(An);
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("audience", await refused.Content.ReadAsStringAsync());
-    }
-
-    /// <summary>A person's token that names only the scheduling core as its audience.</summary>
-    private async Task<string> SignedInApiTokenAsync()
-    {
-        var pkce = Pkce.New();
-        var callback = await Oidc.SignInThroughAsync(store.Host.NewBrowser(),
-            Oidc.AuthorizeUrl(Oidc.WebClient, Oidc.WebRedirect, "openid api", "s2", pkce), "bs.xa");
-        var tokens = await Oidc.TokenAsync(store.Host.Client, new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["redirect_uri"] = Oidc.WebRedirect,
-            ["code"] = Oidc.Query(callback)["code"],
-            ["code_verifier"] = pkce.Verifier,
-        }, Oidc.WebClient, Oidc.WebSecret);
-        return tokens.AccessToken;
     }
 }

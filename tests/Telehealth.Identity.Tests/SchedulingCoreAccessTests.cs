@@ -30,18 +30,8 @@ public sealed class SchedulingCoreAccessTests(SqliteTestStore store) : IClassFix
     [Fact]
     public async Task A_commune_doctor_signed_in_through_the_web_client_reaches_the_scheduling_core_as_themself()
     {
-        var pkce = Pkce.New();
-        var callback = await Oidc.SignInThroughAsync(store.Host.NewBrowser(),
-            Oidc.AuthorizeUrl(Oidc.WebClient, Oidc.WebRedirect, "openid fhirUser api", "s1", pkce), "bs.xa");
-        var tokens = await Oidc.TokenAsync(store.Host.Client, new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["redirect_uri"] = Oidc.WebRedirect,
-            ["code"] = Oidc.Query(callback)["code"],
-            ["code_verifier"] = pkce.Verifier,
-        }, Oidc.WebClient, Oidc.WebSecret);
-
-        var caller = await Callers.GetCurrentCallerAsync(new GetCurrentCallerRequest(), Bearer(tokens.AccessToken));
+        var token = await Oidc.WebAppTokenAsync(store.Host, "bs.xa", "openid fhirUser api");
+        var caller = await Callers.GetCurrentCallerAsync(new GetCurrentCallerRequest(), Bearer(token));
         Assert.Equal(["commune_doctor"], caller.Roles);
         Assert.Equal("Practitioner/bs-tran-van-phuoc", caller.FhirUser);
         Assert.Equal("Organization/tyt-phu-tuc", caller.Organization);

@@ -37,6 +37,35 @@ public abstract class AccessRuleTests<TStore>(TStore store) : IClassFixture<TSto
     }
 
     [Fact]
+    public async Task A_deleted_record_is_gone_for_those_who_could_see_it_and_forbidden_to_everyone_else()
+    {
+        var doctor = await SeededAs(DoctorA);
+        var patient = await doctor.CreateAsync(new Patient { Name = [new HumanName { Family = "Đỗ" }], ManagingOrganization = new ResourceReference("Organization/tyt-a") });
+        var observation = await doctor.CreateAsync(Observation(null!, patient.Id));
+        var kept = await doctor.CreateAsync(Observation(null!, "a1"));
+        await FhirHttp.ExpectAsync(await doctor.DeleteAsync($"Observation/{observation.Id}"), HttpStatusCode.NoContent);
+        await FhirHttp.ExpectAsync(await doctor.DeleteAsync($"Patient/{patient.Id}"), HttpStatusCode.NoContent);
+        await FhirHttp.ExpectAsync(await doctor.DeleteAsync($"Observation/{kept.Id}"), HttpStatusCode.NoContent);
+        // The patient, a record deleted with its patient, and a record deleted from a patient still there (a1, whose
+        // open consult to hospital H lets H's specialist see it too).
+        foreach (var (url, specialist) in new[]
+                 {
+                     ($"Patient/{patient.Id}", HttpStatusCode.Forbidden), ($"Observation/{observation.Id}", HttpStatusCode.Forbidden),
+                     ($"Observation/{kept.Id}", HttpStatusCode.Gone),
+                 })
+        {
+            Assert.Equal(HttpStatusCode.Gone, await StatusAsync(doctor, url));
+            Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(As(DoctorB), url));
+            Assert.Equal(specialist, await StatusAsync(As(SpecialistH), url));
+            Assert.Equal(HttpStatusCode.Gone, await StatusAsync(store.Host.Client, url));
+        }
+        Assert.Equal(HttpStatusCode.Gone, await StatusAsync(doctor, $"Observation/{observation.Id}/_history/2"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(As(DoctorB), $"Observation/{observation.Id}/_history/2"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(doctor, $"Observation/{observation.Id}/_history"));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(As(DoctorB), $"Observation/{observation.Id}/_history"));
+    }
+
+    [Fact]
     public async Task A_search_neither_returns_nor_counts_what_the_caller_may_not_see()
     {
         var doctor = await SeededAs(DoctorA);

@@ -90,6 +90,21 @@ public static class Oidc
             ["code_verifier"] = verifier,
         });
 
+    /// <summary>The access token the web app gets for <paramref name="userName"/>: code flow with PKCE, then the code redeemed with its secret.</summary>
+    public static async Task<string> WebAppTokenAsync(IdentityServiceHost host, string userName, string scope)
+    {
+        var pkce = Pkce.New();
+        var callback = await SignInThroughAsync(host.NewBrowser(), AuthorizeUrl(WebClient, WebRedirect, scope, "web", pkce), userName);
+        var tokens = await TokenAsync(host.Client, new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["redirect_uri"] = WebRedirect,
+            ["code"] = Query(callback)["code"],
+            ["code_verifier"] = pkce.Verifier,
+        }, WebClient, WebSecret);
+        return tokens.AccessToken;
+    }
+
     public static Task<TokenResponse> RefreshAsync(HttpClient client, string clientId, string secret, string refreshToken) =>
         TokenAsync(client, new Dictionary<string, string>
         {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Telehealth.Fhir.Access;
+namespace Telehealth.ServiceDefaults;
 
 /// <summary>
 /// Checks access tokens as <see cref="JsonWebTokenHandler"/> does (issuer, audience, lifetime, signature), and
