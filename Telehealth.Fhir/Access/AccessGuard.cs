@@ -144,10 +144,6 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     }
 
     /// <summary>
-    /// "The row is a patient the caller may see, or refers to one" (a Patient also through its links). With the
-    /// type known, only what can hold for it is written out: the statement stays small to plan.
-    /// </summary>
-    /// <summary>
     /// A deleted resource has no index rows left to check: whoever could see the version before the deletion may
     /// learn that it is gone (410); anyone else gets the same 403 as for a resource they may not see.
     /// </summary>
@@ -170,6 +166,10 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         return false;
     }
 
+    /// <summary>
+    /// "The row is a patient the caller may see, or refers to one" (a Patient also through its links). With the
+    /// type known, only what can hold for it is written out: the statement stays small to plan.
+    /// </summary>
     private string Visible(SqlParameters p, string alias, string? type) =>
         rules.AllowedPatient(p, caller) is { } allowed ? Visible(allowed, p, alias, type) : "1 = 0";
 
