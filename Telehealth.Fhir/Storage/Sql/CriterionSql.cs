@@ -37,15 +37,17 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
         return "(" + string.Join(" OR ", ranges) + ")";
     }
 
-    private string ParameterPredicate(ParameterCriterion c, string alias, string type)
+    private string ParameterPredicate(ParameterCriterion c, string alias, string type) =>
+        $"{alias}.rkey {(c.Modifier == "not" ? "NOT IN" : "IN")} ({Keys(c, type)})";
+
+    /// <summary>The keys of the index rows a criterion matches (for :not, those it excludes), as a SELECT of <c>rkey</c>.</summary>
+    public string Keys(ParameterCriterion c, string type)
     {
         var i = p.Alias("i");
         var table = c.Modifier == "identifier" ? "ix_token" : IndexTables.For(c.Parameter.Type);
         var param = c.Modifier == "identifier" ? c.Parameter.Name + ":identifier" : c.Parameter.Name;
         var matches = string.Join(" OR ", c.Values.Select(v => ValueMatch(c, i, v)));
-        var negate = c.Modifier == "not";
-        return $"{alias}.rkey {(negate ? "NOT IN" : "IN")} (SELECT {i}.rkey FROM {table} {i} " +
-               $"WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(param)} AND ({matches}))";
+        return $"SELECT {i}.rkey FROM {table} {i} WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(param)} AND ({matches})";
     }
 
     private string ValueMatch(ParameterCriterion c, string i, SearchValue value) => (c.Parameter.Type, value) switch

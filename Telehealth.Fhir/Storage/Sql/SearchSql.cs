@@ -20,7 +20,11 @@ public sealed class SearchSql(TimeProvider clock)
         var p = new SqlParameters();
         var backward = request.Cursor?.Backward ?? false;
         if (request.Sort.Count == 0 && DateWindows(request).FirstOrDefault() is { } window)
-            return await DrivenByDateWindowAsync(session, request, window, p, snapshot, versions, backward, ct);
+            return await DrivenByKeysAsync(session, request, new DateSql(p, clock).Keys([.. window], request.ResourceType, window.Key),
+                Filter(p, request, "r", snapshot, session.Guard, skipWindow: window.Key), p, snapshot, versions, backward, ct);
+        if (request.Sort.Count == 0 && request.Criteria is [ParameterCriterion { Parameter.Type: Hl7.Fhir.Model.SearchParamType.String, Modifier: null or "exact" or "contains" } name])
+            return await DrivenByKeysAsync(session, request, new CriterionSql(p, clock, session.Guard).Keys(name, request.ResourceType),
+                Filter(p, request, "r", snapshot, session.Guard, skip: name), p, snapshot, versions, backward, ct);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -63,15 +67,14 @@ public sealed class SearchSql(TimeProvider clock)
     }
 
     /// <summary>
-    /// An unsorted page whose criteria include a date window (<c>date=ge…&amp;date=lt…</c>): the window's keys, in key
-    /// order, drive the page, so the database checks the other conditions on the first matches only and stops at the
-    /// page's end, instead of looking up every resource in the window (hundreds a day at a million resources) first.
+    /// An unsorted page driven by the keys of one criterion's index rows, in key order: a date window
+    /// (<c>date=ge…&amp;date=lt…</c>) or a lone string criterion (a name). The database checks the other conditions on
+    /// the first matches only and stops at the page's end, instead of looking up every match (hundreds for a day or a
+    /// common name at a million resources) before ordering them. <paramref name="filter"/> is everything else.
     /// </summary>
-    private async Task<PageResult> DrivenByDateWindowAsync(RecordSession session, SearchRequest request, IGrouping<string, ParameterCriterion> window,
+    private static async Task<PageResult> DrivenByKeysAsync(RecordSession session, SearchRequest request, string keys, string filter,
         SqlParameters p, long snapshot, long versions, bool backward, CancellationToken ct)
     {
-        var keys = new DateSql(p, clock).Keys([.. window], request.ResourceType, window.Key);
-        var filter = Filter(p, request, "r", snapshot, session.Guard, skipWindow: window.Key);
         var direction = backward ? "DESC" : "ASC";
         var after = request.Cursor is { } cursor ? $" WHERE w.rkey {(backward ? "<" : ">")} {p.Add(cursor.Key)}" : "";
         var sql = $"SELECT r.rkey FROM (SELECT DISTINCT w.rkey FROM ({keys}) w{after} ORDER BY w.rkey {direction}) k " +
@@ -118,7 +121,9 @@ public sealed class SearchSql(TimeProvider clock)
             .GroupBy(c => c.Parameter.Name).Where(g => g.Count() > 1).ToList();
 
     /// <param name="skipWindow">A date window the caller already applies (it drives the page), left out here.</param>
-    private string Filter(SqlParameters p, SearchRequest request, string alias, long snapshot, Access.AccessGuard? guard, string? skipWindow = null)
+    /// <param name="skip">Likewise a criterion that drives the page.</param>
+    private string Filter(SqlParameters p, SearchRequest request, string alias, long snapshot, Access.AccessGuard? guard,
+        string? skipWindow = null, Criterion? skip = null)
     {
         var criteria = new CriterionSql(p, clock, guard);
         var parts = new List<string>
@@ -133,7 +138,7 @@ public sealed class SearchSql(TimeProvider clock)
         foreach (var window in dateWindows.Where(w => w.Key != skipWindow))
             parts.Add(dates.Predicate([.. window], alias, request.ResourceType, window.Key));
         var windowed = dateWindows.SelectMany(g => g).ToHashSet();
-        parts.AddRange(request.Criteria.Where(c => !windowed.Contains(c)).Select(c => criteria.Predicate(c, alias, request.ResourceType)));
+        parts.AddRange(request.Criteria.Where(c => !windowed.Contains(c) && c != skip).Select(c => criteria.Predicate(c, alias, request.ResourceType)));
         // Only what the caller may see is matched, counted and paged.
         if (guard?.RowFilter(p, alias, request.ResourceType) is { } visible) parts.Add(visible);
         return string.Join(" AND ", parts);

@@ -47,19 +47,23 @@ public abstract class PagingTests<TStore>(TStore store) : TaggedSearchTests<TSto
         Assert.All(pages.Skip(1), p => Assert.NotNull(Link(p, "previous")));
     }
 
-    [Fact]
-    public async Task A_date_window_pages_forward_and_back_over_exactly_its_matches()
+    [Theory]
+    [InlineData("birthdate=ge1951-01-01&birthdate=lt1955-01-01")]
+    [InlineData("family=ph")]
+    public async Task A_date_window_or_a_lone_name_pages_forward_and_back_over_exactly_its_matches(string criteria)
     {
-        // Unsorted pages of a date=ge…&date=lt… window are driven by the window's index rows (SearchSql).
+        // Unsorted pages of a date=ge…&date=lt… window, or of a lone string criterion, are driven by its index rows (SearchSql).
         var patients = await CreatePatientsAsync(14);
-        var inWindow = patients.Where(p => string.CompareOrdinal(p.BirthDate, "1951") >= 0 && string.CompareOrdinal(p.BirthDate, "1955") < 0)
+        var expected = patients.Where(p => criteria.StartsWith("birthdate")
+                ? string.CompareOrdinal(p.BirthDate, "1951") >= 0 && string.CompareOrdinal(p.BirthDate, "1955") < 0
+                : p.Name[0].Family == "Phạm")
             .Select(p => p.Id).Order().ToList();
-        Assert.InRange(inWindow.Count, 5, 10);
-        var query = "Patient?birthdate=ge1951-01-01&birthdate=lt1955-01-01&_count=2";
+        Assert.InRange(expected.Count, 5, 10);
+        var query = $"Patient?{criteria}&_count=2";
         var forward = await WalkForwardAsync(await SearchAsync(query));
         var visited = forward.SelectMany(MatchIds).ToList();
         Assert.Equal(visited.Count, visited.Distinct().Count());
-        Assert.Equal(inWindow, visited.Order());
+        Assert.Equal(expected, visited.Order());
 
         var backward = new List<List<string>> { MatchIds(forward[^1]) };
         var page = forward[^1];
