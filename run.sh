@@ -33,11 +33,9 @@ command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
 command -v curl >/dev/null || die "curl is required (apt-get install curl)"
 mkdir -p "$DATA" "$LOGS"
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-for pair in "$FHIR_PORT:FHIR_PORT" "$IDENTITY_PORT:IDENTITY_PORT" "$API_PORT:API_PORT"; do
-  if port_open "${pair%%:*}"; then
-    die "port ${pair%%:*} is already in use (another ./run.sh?); stop it or set ${pair#*:}"
-  fi
+source "$ROOT/scripts/services.sh"
+for var in FHIR_PORT IDENTITY_PORT API_PORT; do
+  if port_open "${!var}"; then die "port ${!var} is already in use (another ./run.sh?); stop it or set $var"; fi
 done
 
 log "building the record service (Release)"
@@ -71,61 +69,35 @@ trap stop_services EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Waits (up to 120 s) until a service answers its URL (an http URL: a successful GET; a port number: the port
-# accepts connections); stops with its log if it exits or never answers.
-wait_until_up() {
-  local pid="$1" url="$2" logfile="$3" name="$4" deadline=$((SECONDS + 120))
-  until if [[ "$url" == http* ]]; then curl -sf -o /dev/null "$url"; else port_open "$url"; fi; do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      tail -n 40 "$logfile" >&2 || true
-      die "the $name exited during start-up (log: $logfile)"
-    fi
-    if ((SECONDS >= deadline)); then
-      tail -n 40 "$logfile" >&2 || true
-      die "the $name did not answer $url within 120 s"
-    fi
-    sleep 0.5
-  done
+# start_service PROJECT LOGFILE [NAME=VALUE...]: `dotnet run` of an already built project in the background, in
+# its own process group (setsid), so stopping the group also stops the app `dotnet run` launched. $! is its PID.
+start_service() {
+  local project="$1" logfile="$2"
+  shift 2
+  env ASPNETCORE_ENVIRONMENT=Development "$@" \
+    setsid dotnet run --project "$project" -c Release --no-build --no-launch-profile >"$logfile" 2>&1 </dev/null &
 }
 
 # The identity service first: the record service checks every token against its keys, and the demo loader
 # signs in to it as the demo-system client.
 log "starting the identity service on $IDENTITY_URL (log: ${IDENTITY_LOG#"$ROOT"/})"
-ASPNETCORE_URLS="$IDENTITY_URL" \
-ASPNETCORE_ENVIRONMENT=Development \
-Identity__Issuer="$IDENTITY_URL" \
-Identity__Storage__Provider=Sqlite \
-Identity__Storage__ConnectionString="Data Source=$IDENTITY_DB" \
-Identity__KeyFolder="$IDENTITY_KEYS" \
-Demo__Load=true \
-  setsid dotnet run --project identity/Telehealth.Identity -c Release --no-build --no-launch-profile \
-  >"$IDENTITY_LOG" 2>&1 </dev/null &
+start_service identity/Telehealth.Identity "$IDENTITY_LOG" ASPNETCORE_URLS="$IDENTITY_URL" Identity__Issuer="$IDENTITY_URL" \
+  Identity__Storage__Provider=Sqlite Identity__Storage__ConnectionString="Data Source=$IDENTITY_DB" \
+  Identity__KeyFolder="$IDENTITY_KEYS" Demo__Load=true
 IDENTITY_PID=$!
 
 wait_until_up "$IDENTITY_PID" "$IDENTITY_URL/.well-known/openid-configuration" "$IDENTITY_LOG" "identity service"
 
 log "starting the record service on $FHIR_BASE (log: ${FHIR_LOG#"$ROOT"/})"
-# setsid: its own process group, so stopping it also stops the app `dotnet run` launched.
-ASPNETCORE_URLS="http://127.0.0.1:$FHIR_PORT" \
-ASPNETCORE_ENVIRONMENT=Development \
-Fhir__Storage__Provider=Sqlite \
-Fhir__Storage__ConnectionString="Data Source=$FHIR_DB" \
-Fhir__Auth__Authority="$IDENTITY_URL" \
-Demo__Load=true \
-Demo__Client__ClientId=demo-system \
-Demo__Client__ClientSecret=demo-system-secret \
-  setsid dotnet run --project Telehealth.Fhir -c Release --no-build --no-launch-profile \
-  >"$FHIR_LOG" 2>&1 </dev/null &
+start_service Telehealth.Fhir "$FHIR_LOG" ASPNETCORE_URLS="http://127.0.0.1:$FHIR_PORT" \
+  Fhir__Storage__Provider=Sqlite Fhir__Storage__ConnectionString="Data Source=$FHIR_DB" Fhir__Auth__Authority="$IDENTITY_URL" \
+  Demo__Load=true Demo__Client__ClientId=demo-system Demo__Client__ClientSecret=demo-system-secret
 FHIR_PID=$!
 wait_until_up "$FHIR_PID" "$FHIR_BASE/metadata" "$FHIR_LOG" "record service"
 
 log "starting the scheduling core on $API_URL, gRPC over HTTP/2 (log: ${API_LOG#"$ROOT"/})"
-ASPNETCORE_URLS="$API_URL" \
-ASPNETCORE_ENVIRONMENT=Development \
-Kestrel__EndpointDefaults__Protocols=Http2 \
-Api__Auth__Authority="$IDENTITY_URL" \
-  setsid dotnet run --project Telehealth.Api -c Release --no-build --no-launch-profile \
-  >"$API_LOG" 2>&1 </dev/null &
+start_service Telehealth.Api "$API_LOG" ASPNETCORE_URLS="$API_URL" Kestrel__EndpointDefaults__Protocols=Http2 \
+  Api__Auth__Authority="$IDENTITY_URL"
 API_PID=$!
 wait_until_up "$API_PID" "$API_PORT" "$API_LOG" "scheduling core"
 

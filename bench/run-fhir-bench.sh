@@ -16,6 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/throwaway-postgres.sh"
+source "$ROOT/scripts/services.sh"
 
 PATIENTS="${PATIENTS:-10000,100000}"
 CLIENTS="${CLIENTS:-8}"
@@ -46,13 +47,6 @@ dotnet build identity/Telehealth.Identity/Telehealth.Identity.csproj -c Release 
 dotnet build bench/Telehealth.Fhir.Bench/Telehealth.Fhir.Bench.csproj -c Release -v q -nologo >/dev/null
 
 mkdir -p "$ROOT/bench/results"
-wait_for() { # url what log
-  local deadline=$((SECONDS + 120))
-  until curl -sf "$1" -o /dev/null; do
-    ((SECONDS < deadline)) || die "the $2 did not start; see $3"
-    sleep 0.5
-  done
-}
 
 ID_PORT="$(free_port)"
 IDENTITY="http://127.0.0.1:$ID_PORT"
@@ -64,7 +58,7 @@ log "starting the identity service on $IDENTITY (SQLite in $WORK)"
   Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/identity/Telehealth.Identity/bin/Release/net10.0/Telehealth.Identity.dll" >"$ROOT/bench/results/identity.log" 2>&1) &
 PIDS+=($!)
-wait_for "$IDENTITY/.well-known/openid-configuration" "identity service" bench/results/identity.log
+wait_until_up "$!" "$IDENTITY/.well-known/openid-configuration" bench/results/identity.log "identity service"
 
 PORT="$(free_port)"
 log "starting the record service on 127.0.0.1:$PORT (PostgreSQL $PG_PORT, tokens from $IDENTITY)"
@@ -72,7 +66,7 @@ ASPNETCORE_URLS="http://127.0.0.1:$PORT" Fhir__Storage__Provider=Postgres Fhir__
   Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/service.log" 2>&1 &
 PIDS+=($!)
-wait_for "http://127.0.0.1:$PORT/fhir/metadata" "record service" bench/results/service.log
+wait_until_up "$!" "http://127.0.0.1:$PORT/fhir/metadata" bench/results/service.log "record service"
 
 UNCHECKED_PORT="$(free_port)"
 log "starting a second instance with token checks off on 127.0.0.1:$UNCHECKED_PORT (same database)"
@@ -80,7 +74,7 @@ ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS="http://127.0.0.1:$UNCHECKED_PO
   Fhir__Auth__Disabled=true Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/unchecked.log" 2>&1 &
 PIDS+=($!)
-wait_for "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" "unchecked record service" bench/results/unchecked.log
+wait_until_up "$!" "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" bench/results/unchecked.log "unchecked record service"
 
 BENCH_TOKENS="${HOLD:+$ROOT/bench/results/tokens.txt}" dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \
   --fhir "http://127.0.0.1:$PORT/fhir" --unchecked "http://127.0.0.1:$UNCHECKED_PORT/fhir" --identity "$IDENTITY" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \

@@ -49,8 +49,8 @@ public sealed class AccessInterceptor : Interceptor
     }
 
     /// <summary>The caller of a call that passed the checks.</summary>
-    public static ApiCaller CallerOf(ServerCallContext context) =>
-        context.GetHttpContext().Items[CallerKey] as ApiCaller
+    public static TokenCaller CallerOf(ServerCallContext context) =>
+        context.GetHttpContext().Items[CallerKey] as TokenCaller
         ?? throw new InvalidOperationException("The call has not passed the access checks.");
 
     private static async Task CheckAsync(ServerCallContext context)
@@ -61,7 +61,7 @@ public sealed class AccessInterceptor : Interceptor
             throw Refused(StatusCode.Unauthenticated, PlatformTokens.Reason(result.Failure), "Bearer error=\"invalid_token\"", result.Failure is { } failure
                 ? $"The access token was refused: {PlatformTokens.Describe(failure, "the scheduling core")}"
                 : "This call needs an access token from the identity service (metadata \"authorization: Bearer …\").");
-        var caller = ApiCaller.From(result.Principal);
+        var caller = TokenCaller.From(result.Principal);
         var required = http.GetEndpoint()?.Metadata.GetMetadata<RequiresScopeAttribute>()?.Scope;
         if (required is null)
             throw Refused(StatusCode.PermissionDenied, "METHOD_CLOSED", "Bearer error=\"insufficient_scope\"",

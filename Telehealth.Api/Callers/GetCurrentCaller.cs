@@ -1,10 +1,11 @@
 using Mediator;
 using Telehealth.Api.Access;
+using Telehealth.ServiceDefaults;
 
 namespace Telehealth.Api.Callers;
 
 /// <summary>Who is calling, as the scheduling core reads the access token.</summary>
-public sealed record GetCurrentCaller(ApiCaller Caller) : IRequest<V1.Caller>;
+public sealed record GetCurrentCaller(TokenCaller Caller) : IRequest<V1.Caller>;
 
 public sealed class GetCurrentCallerHandler : IRequestHandler<GetCurrentCaller, V1.Caller>
 {

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Telehealth.ServiceDefaults;
 
 namespace Telehealth.Fhir.Access;
 
@@ -41,15 +42,7 @@ public sealed record Caller(
 
     public static Caller From(ClaimsPrincipal user, string? address)
     {
-        var scopes = user.FindAll("scope").Concat(user.FindAll("scp"))
-            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        return new Caller(
-            user.FindFirst("sub")?.Value ?? "",
-            user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value,
-            user.FindAll("role").Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
-            user.FindFirst("fhirUser")?.Value,
-            user.FindFirst("organization")?.Value,
-            SmartScopes.Parse(scopes),
-            address);
+        var token = TokenCaller.From(user);
+        return new Caller(token.Subject, token.ClientId, token.Roles, token.FhirUser, token.Organization, SmartScopes.Parse(token.Scopes), address);
     }
 }

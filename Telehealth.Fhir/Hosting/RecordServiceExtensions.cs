@@ -29,7 +29,6 @@ public static class RecordServiceExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<SearchParameterRegistry>();
         services.AddSingleton<ResourceIndexer>();
-        services.AddSingleton<ResourceReader>();
         services.AddSingleton<HistoryReader>();
         services.AddSingleton<SearchParser>();
         services.AddSingleton<SearchSql>();

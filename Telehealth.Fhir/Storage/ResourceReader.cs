@@ -2,26 +2,16 @@ using System.Data.Common;
 
 namespace Telehealth.Fhir.Storage;
 
-/// <summary>Reads current and past versions by identity.</summary>
-public sealed class ResourceReader(RecordDatabase database)
+/// <summary>Reads current and past versions by identity, inside a session (so a transaction sees its own writes).</summary>
+public static class ResourceReader
 {
-    private const string CurrentSql =
-        "SELECT r.rkey, r.version, r.last_updated, r.deleted, v.json FROM resource r " +
-        "JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version WHERE r.type = @t AND r.id = @id";
+    /// <summary>Reads the current version (deleted or not).</summary>
+    public static async Task<StoredResource?> ReadAsync(RecordSession session, string type, string id, CancellationToken ct) =>
+        (await ReadWithAsync(session, type, id, null, new Sql.SqlParameters(), null, ct))?.Stored;
 
-    public async Task<StoredResource?> ReadAsync(string type, string id, CancellationToken ct)
-    {
-        await using var session = await database.ReadAsync(ct);
-        return await ReadAsync(session, type, id, ct);
-    }
-
-    /// <summary>Reads the current version inside a session, so a transaction sees what it has written itself.</summary>
-    public static async Task<StoredResource?> ReadAsync(RecordSession session, string type, string id, CancellationToken ct)
-    {
-        await using var cmd = session.Command(CurrentSql, ("@t", type), ("@id", id));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Current(reader, type, id) : null;
-    }
+    /// <summary>Reads one version (a deletion's version has no JSON).</summary>
+    public static async Task<StoredResource?> ReadVersionAsync(RecordSession session, string type, string id, int version, CancellationToken ct) =>
+        (await ReadWithAsync(session, type, id, version, new Sql.SqlParameters(), null, ct))?.Stored;
 
     /// <summary>
     /// Reads the current version inside a write, locking its row on PostgreSQL until the transaction ends. The row is
@@ -80,23 +70,6 @@ public sealed class ResourceReader(RecordDatabase database)
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
         return (Current(reader, type, id), Convert.ToInt32(reader.GetValue(5)) != 0);
-    }
-
-    public async Task<StoredResource?> ReadVersionAsync(string type, string id, int version, CancellationToken ct)
-    {
-        await using var session = await database.ReadAsync(ct);
-        return await ReadVersionAsync(session, type, id, version, ct);
-    }
-
-    public static async Task<StoredResource?> ReadVersionAsync(RecordSession session, string type, string id, int version, CancellationToken ct)
-    {
-        await using var cmd = session.Command(
-            "SELECT rkey, version, last_updated, method, json FROM resource_version WHERE type = @t AND id = @id AND version = @v",
-            ("@t", type), ("@id", id), ("@v", version));
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct)) return null;
-        return new StoredResource(reader.GetInt64(0), type, id, reader.GetInt32(1), Ticks(reader.GetInt64(2)),
-            reader.GetString(3) == "DELETE", reader.IsDBNull(4) ? null : reader.GetString(4));
     }
 
     /// <summary>Loads the current, not deleted, versions of many resources by key, in one query, in the keys' order.</summary>

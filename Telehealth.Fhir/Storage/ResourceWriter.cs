@@ -10,21 +10,8 @@ public static class ResourceWriter
 {
     /// <summary>Inserts version 1 of a new resource. Returns null when the (type, id) already exists.</summary>
     public static async Task<StoredResource?> InsertAsync(RecordSession tx, string type, string id, DateTimeOffset now,
-        string json, ResourceIndex index, CancellationToken ct)
-    {
-        long key;
-        await using (var cmd = tx.Command(
-            "INSERT INTO resource (type, id, version, last_updated, deleted) VALUES (@t, @id, 1, @u, 0) " +
-            "ON CONFLICT (type, id) DO NOTHING RETURNING rkey",
-            ("@t", type), ("@id", id), ("@u", now.UtcTicks)))
-        {
-            var result = await cmd.ExecuteScalarAsync(ct);
-            if (result is null or DBNull) return null;
-            key = Convert.ToInt64(result);
-        }
-        await WriteVersionAsync(tx, key, type, id, 1, now, "POST", json, index, replacesIndex: false, ct);
-        return new StoredResource(key, type, id, 1, now, false, json);
-    }
+        string json, ResourceIndex index, CancellationToken ct) =>
+        (await InsertManyAsync(tx, [(type, id, json, index)], now, ct))[0];
 
     /// <summary>
     /// Inserts version 1 of many new resources: one INSERT for their rows, then one command for every version row and
@@ -66,7 +53,7 @@ public static class ResourceWriter
     {
         var version = current.Version + 1;
         if (!await BumpAsync(tx, current, version, now, deleted: false, ct)) return null;
-        await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "PUT", json, index, replacesIndex: true, ct);
+        await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "PUT", json, index, ct);
         return current with { Version = version, LastUpdated = now, Deleted = false, Json = json };
     }
 
@@ -75,7 +62,7 @@ public static class ResourceWriter
     {
         var version = current.Version + 1;
         if (!await BumpAsync(tx, current, version, now, deleted: true, ct)) return null;
-        await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "DELETE", null, null, replacesIndex: true, ct);
+        await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "DELETE", null, null, ct);
         return current with { Version = version, LastUpdated = now, Deleted = true, Json = null };
     }
 
@@ -93,11 +80,11 @@ public static class ResourceWriter
 
     /// <summary>The version row, the removal of the previous index rows and the new ones: one round trip.</summary>
     private static async Task WriteVersionAsync(RecordSession tx, long key, string type, string id, int version,
-        DateTimeOffset now, string method, string? json, ResourceIndex? index, bool replacesIndex, CancellationToken ct)
+        DateTimeOffset now, string method, string? json, ResourceIndex? index, CancellationToken ct)
     {
         await using var batch = new StatementBatch(tx);
         AppendVersion(batch, key, type, id, version, now, method, json);
-        if (replacesIndex) IndexWriter.AppendDelete(batch, key);
+        IndexWriter.AppendDelete(batch, key);
         if (index is not null) IndexWriter.AppendInsert(batch, key, type, index);
         await batch.ExecuteAsync(ct);
     }

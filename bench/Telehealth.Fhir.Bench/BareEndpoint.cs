@@ -13,14 +13,8 @@ public static class BareEndpoint
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        // The same Npgsql settings as the record service's (RecordDatabase.WithServiceDefaults), so the comparison is
-        // of the service, not of the driver.
-        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
-        {
-            MaxAutoPrepare = 256,
-            AutoPrepareMinUsages = 2,
-            NoResetOnClose = true,
-        }.ConnectionString);
+        // The record service's own Npgsql settings, so the comparison is of the service, not of the driver.
+        var dataSource = NpgsqlDataSource.Create(Telehealth.Fhir.Storage.NpgsqlDefaults.Apply(connectionString));
         var app = builder.Build();
         app.MapGet("/bare/{type}/{id}", async (string type, string id, HttpResponse response) =>
         {

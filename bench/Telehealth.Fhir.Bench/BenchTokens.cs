@@ -33,8 +33,8 @@ public static partial class BenchTokens
     public static async Task<string> UserTokenAsync(Uri identity, string user, string password, string scope)
     {
         using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = identity };
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
+        var verifier = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var challenge = System.Buffers.Text.Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = $"connect/authorize?client_id={SmartClient}&response_type=code&redirect_uri={Uri.EscapeDataString(SmartRedirect)}" +
                         $"&scope={Uri.EscapeDataString(scope)}&state=bench&code_challenge={challenge}&code_challenge_method=S256";
         var login = Redirect(await http.GetAsync(authorize), identity);
@@ -72,8 +72,6 @@ public static partial class BenchTokens
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"The token request failed ({(int)response.StatusCode}): {body}");
         return JsonDocument.Parse(body).RootElement.GetProperty("access_token").GetString()!;
     }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();

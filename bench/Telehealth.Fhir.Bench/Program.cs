@@ -40,9 +40,8 @@ Say($"# Record service benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {optio
 var issuance = await LoadDriver.RunAsync("token issuance: client credentials (identity service, SQLite)", options.Clients,
     TimeSpan.FromSeconds(options.Seconds), async (_, _) => (await BenchTokens.ServiceTokenAsync(identity, "system/*.rs")).Length > 0);
 Say("");
-Say("| measurement | requests | errors | per second | p50 ms | p95 ms | p99 ms |");
-Say("|---|---:|---:|---:|---:|---:|---:|");
-Say($"| {issuance.Name} | {issuance.Count:N0} | {issuance.Errors} | {issuance.PerSecond:N0} | {issuance.P50:F1} | {issuance.P95:F1} | {issuance.P99:F1} |");
+TableHeader();
+Row(issuance);
 long loaded = 0;
 foreach (var target in options.Patients)
 {
@@ -60,8 +59,7 @@ foreach (var target in options.Patients)
     Say("");
     Say($"## {resources:N0} resources ({loaded:N0} patients × {DataGenerator.ResourcesPerPatient})");
     Say("");
-    Say("| measurement | requests | errors | per second | p50 ms | p95 ms | p99 ms |");
-    Say("|---|---:|---:|---:|---:|---:|---:|");
+    TableHeader();
     Say($"| transaction bundles of {options.Bundle * DataGenerator.ResourcesPerPatient} resources (load phase) | {load.Count:N0} | {load.Errors} | {load.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s | {load.P50:F1} | {load.P95:F1} | {load.P99:F1} |");
     var duration = TimeSpan.FromSeconds(options.Seconds);
     // The loads warmed the checked instance; warm the others alike (JIT, connection pools) before measuring.
@@ -88,8 +86,7 @@ foreach (var target in options.Patients)
         }),
         await LoadDriver.RunAsync("single create: POST Observation", options.Clients, duration, (c, i) => CreateAsync(PatientOf(c, i))),
     };
-    foreach (var m in results)
-        Say($"| {m.Name} | {m.Count:N0} | {m.Errors} | {m.PerSecond:N0} | {m.P50:F1} | {m.P95:F1} | {m.P99:F1} |");
+    foreach (var m in results) Row(m);
     Say("");
     Say($"Reads by id: record service at {results[0].PerSecond / results[1].PerSecond:P0} of the bare endpoint's throughput (same run, same ids).");
     Say($"Cost of checking tokens and access rules (both instances write the read AuditEvents): reads by id with a service token " +
@@ -102,18 +99,22 @@ return;
 
 long PatientOf(int client, long i) => (long)((client * 7_919L + i * 104_729L) % loaded);
 
-(string Type, string Id) Pick(int client, long i)
-{
-    var n = PatientOf(client, i);
-    return i % 2 == 0 ? ("Patient", DataGenerator.PatientId(n)) : ("Observation", DataGenerator.ObservationId(n, (int)(i % 6)));
-}
+(string Type, string Id) Pick(int client, long i) => Target(PatientOf(client, i), i);
 
 // Patients of the doctor's station (n % 6 == 0), and their observations.
-(string Type, string Id) PickOwn(int client, long i)
+(string Type, string Id) PickOwn(int client, long i) => Target(PatientOf(client, i) / 6 * 6, i);
+
+// Every other request reads the patient, the others one of their observations.
+static (string Type, string Id) Target(long n, long i) =>
+    i % 2 == 0 ? ("Patient", DataGenerator.PatientId(n)) : ("Observation", DataGenerator.ObservationId(n, (int)(i % 6)));
+
+void TableHeader()
 {
-    var n = PatientOf(client, i) / 6 * 6;
-    return i % 2 == 0 ? ("Patient", DataGenerator.PatientId(n)) : ("Observation", DataGenerator.ObservationId(n, (int)(i % 6)));
+    Say("| measurement | requests | errors | per second | p50 ms | p95 ms | p99 ms |");
+    Say("|---|---:|---:|---:|---:|---:|---:|");
 }
+
+void Row(Measurement m) => Say($"| {m.Name} | {m.Count:N0} | {m.Errors} | {m.PerSecond:N0} | {m.P50:F1} | {m.P95:F1} | {m.P99:F1} |");
 
 string NamePrefix(long n)
 {

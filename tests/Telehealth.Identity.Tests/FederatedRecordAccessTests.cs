@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Telehealth.Identity.Tests.Infrastructure;
 
 namespace Telehealth.Identity.Tests;
@@ -17,15 +16,7 @@ public sealed class FederatedRecordAccessTests(SqliteFederationFixture fixture) 
     public async Task InitializeAsync()
     {
         fhir = new RecordServiceHost(fixture.Host.BaseUrl);
-        var service = await Oidc.TokenAsync(fixture.Host.Client,
-            new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "system/*.rs" }, "demo-system", "demo-system-secret");
-        var system = fhir.ClientWith(service.AccessToken);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (JsonDocument.Parse(await system.GetStringAsync("ServiceRequest?_summary=count")).RootElement.GetProperty("total").GetInt32() == 0)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The demo network was not loaded within 60 s.");
-            await Task.Delay(250);
-        }
+        await fhir.WaitForDemoNetworkAsync((await Oidc.ServiceTokenAsync(fixture.Host, "system/*.rs")).AccessToken);
     }
 
     public Task DisposeAsync()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ namespace Telehealth.Identity.Tests;
 /// A person the hospital knows but the platform does not: refused tokens and shown the pending page until a
 /// facility administrator of that hospital (or a platform administrator) approves or rejects them; on both stores.
 /// </summary>
-public abstract partial class FederationApprovalTests<TFixture, TStore>(TFixture fixture) : IClassFixture<TFixture>
+public abstract class FederationApprovalTests<TFixture, TStore>(TFixture fixture) : IClassFixture<TFixture>
     where TFixture : FederationFixture<TStore> where TStore : TestStore, new()
 {
     private const string Key = FederationFixture<TStore>.Key;
@@ -124,7 +123,7 @@ public abstract partial class FederationApprovalTests<TFixture, TStore>(TFixture
     private static async Task<BrowserPage> ForgedApprovalAsync(Browser browser, string accountId)
     {
         var withToken = await browser.OpenAsync("account/login");
-        var token = AntiforgeryToken().Match(withToken.Html).Groups[1].Value;
+        var token = PageForms.AntiforgeryToken(withToken.Html);
         return withToken with
         {
             Html = $"""
@@ -154,17 +153,14 @@ public abstract partial class FederationApprovalTests<TFixture, TStore>(TFixture
 
     private Task<int> CountAccountsAsync() => fixture.WithUsersAsync(users => users.Users.CountAsync());
 
-    private async Task CreateAccountAsync(string userName, string role, string organization)
-    {
-        await using var scope = Host.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
-        var account = new PlatformUser { UserName = userName, DisplayName = userName, Organization = organization };
-        Assert.True((await users.CreateAsync(account, AdminPassword)).Succeeded);
-        Assert.True((await users.AddToRoleAsync(account, role)).Succeeded);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
+    private Task CreateAccountAsync(string userName, string role, string organization) =>
+        fixture.WithUsersAsync(async users =>
+        {
+            var account = new PlatformUser { UserName = userName, DisplayName = userName, Organization = organization };
+            Assert.True((await users.CreateAsync(account, AdminPassword)).Succeeded);
+            Assert.True((await users.AddToRoleAsync(account, role)).Succeeded);
+            return account;
+        });
 }
 
 public sealed class SqliteFederationApprovalTests(SqliteFederationFixture fixture)

@@ -120,8 +120,7 @@ public abstract class FederationSignInTests<TFixture, TStore>(TFixture fixture) 
         var accounts = await fixture.WithUsersAsync(users => users.Users.CountAsync());
         using var browser = Host.NewBrowser();
         var pkce = Pkce.New();
-        var login = await browser.OpenAsync(Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, HospitalJourney.Scope, "s",
-            new Dictionary<string, string?> { ["code_challenge"] = pkce.Challenge, ["code_challenge_method"] = "S256" }));
+        var login = await browser.OpenAsync(Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, HospitalJourney.Scope, "s", pkce));
 
         var page = await browser.SubmitAsync(login, $"value=\"{FederationFixture<TStore>.MismatchedKey}\"", stopAt: HospitalJourney.AtClient);
 

@@ -8,10 +8,6 @@ namespace Telehealth.Identity.Tests;
 /// <summary>Signing keys rotate with an overlap: the new key signs, the old one stays published until its tokens are gone.</summary>
 public sealed class KeyRotationTests(FixedIssuerSqliteStore store) : IClassFixture<FixedIssuerSqliteStore>
 {
-    private Task<TokenResponse> ServiceTokenAsync(IdentityServiceHost host) =>
-        Oidc.TokenAsync(host.Client, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "system/*.rs" },
-            "demo-system", "demo-system-secret");
-
     private static async Task<List<string>> PublishedKeyIdsAsync(IdentityServiceHost host) =>
         JsonDocument.Parse(await host.Client.GetStringAsync(".well-known/jwks")).RootElement.GetProperty("keys")
             .EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToList();
@@ -20,7 +16,7 @@ public sealed class KeyRotationTests(FixedIssuerSqliteStore store) : IClassFixtu
     public async Task After_a_rotation_the_new_key_signs_and_tokens_signed_by_the_old_one_still_validate()
     {
         var before = store.Host;
-        var oldToken = (await ServiceTokenAsync(before)).AccessToken;
+        var oldToken = (await Oidc.ServiceTokenAsync(before, "system/*.rs")).AccessToken;
         var oldKid = new JsonWebToken(oldToken).Kid;
         Assert.Equal([oldKid], await PublishedKeyIdsAsync(before));
 
@@ -28,7 +24,7 @@ public sealed class KeyRotationTests(FixedIssuerSqliteStore store) : IClassFixtu
         var after = store.Restart();
 
         Assert.Equal([newKid, oldKid], await PublishedKeyIdsAsync(after));
-        var newToken = (await ServiceTokenAsync(after)).AccessToken;
+        var newToken = (await Oidc.ServiceTokenAsync(after, "system/*.rs")).AccessToken;
         Assert.Equal(newKid, new JsonWebToken(newToken).Kid);
         await Oidc.ValidateAsync(after, newToken, audience: "telehealth-fhir");
         await Oidc.ValidateAsync(after, oldToken, audience: "telehealth-fhir");

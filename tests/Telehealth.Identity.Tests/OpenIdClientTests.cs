@@ -12,14 +12,20 @@ public sealed class OpenIdClientTests(SqliteTestStore store) : IClassFixture<Sql
 {
     private string Issuer => store.Host.BaseUrl + "/";
 
-    /// <summary>Runs rp.mjs from the folder where ./test.sh installed openid-client (so Node resolves the package).</summary>
-    private static async Task<JsonElement> RpAsync(params string[] args)
+    /// <summary>rp.mjs, copied once into the folder where ./test.sh installed openid-client (so Node resolves the package).</summary>
+    private static readonly Lazy<string> Script = new(() =>
     {
         var folder = Environment.GetEnvironmentVariable("OPENID_CLIENT_DIR")
                      ?? throw new InvalidOperationException("OPENID_CLIENT_DIR is not set: run the tests through ./test.sh, which installs npm's openid-client.");
         var script = Path.Combine(folder, "rp.mjs");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "OpenIdClient", "rp.mjs"), script, overwrite: true);
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        return script;
+    });
+
+    private static async Task<JsonElement> RpAsync(params string[] args)
+    {
+        var script = Script.Value;
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(script)! };
         start.ArgumentList.Add(script);
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var node = Process.Start(start)!;

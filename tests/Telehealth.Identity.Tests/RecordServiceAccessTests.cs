@@ -20,15 +20,7 @@ public sealed class RecordServiceAccessTests(SqliteTestStore store) : IClassFixt
     public async Task InitializeAsync()
     {
         fhir = new RecordServiceHost(store.Host.BaseUrl);
-        var system = Fhir.ClientWith(await ServiceTokenAsync("system/*.rs"));
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var body = await system.GetStringAsync("ServiceRequest?_summary=count");
-            if (JsonDocument.Parse(body).RootElement.GetProperty("total").GetInt32() > 0) break;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The demo network was not loaded within 60 s.");
-            await Task.Delay(250);
-        }
+        await Fhir.WaitForDemoNetworkAsync(await ServiceTokenAsync("system/*.rs"));
     }
 
     public Task DisposeAsync()
@@ -37,9 +29,7 @@ public sealed class RecordServiceAccessTests(SqliteTestStore store) : IClassFixt
         return Task.CompletedTask;
     }
 
-    private async Task<string> ServiceTokenAsync(string scope) =>
-        (await Oidc.TokenAsync(store.Host.Client, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope },
-            "demo-system", "demo-system-secret")).AccessToken;
+    private async Task<string> ServiceTokenAsync(string scope) => (await Oidc.ServiceTokenAsync(store.Host, scope)).AccessToken;
 
     private async Task<HttpClient> SignedInAsync(string user, string scope)
     {
@@ -83,8 +73,7 @@ public sealed class RecordServiceAccessTests(SqliteTestStore store) : IClassFixt
     public async Task A_service_token_reads_everything_and_a_token_for_the_scheduling_core_is_refused()
     {
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(Fhir.ClientWith(await ServiceTokenAsync("system/*.rs")), Dao));
-        var web = await Oidc.TokenAsync(store.Host.Client, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "system/*.rs" },
-            "demo-system", "demo-system-secret");
+        var web = await Oidc.ServiceTokenAsync(store.Host, "system/*.rs");
         Assert.Equal(HttpStatusCode.OK, web.Status);
         // A person's token that names only the scheduling core as its audience.
         var api = await Oidc.WebAppTokenAsync(store.Host, "bs.xa", "openid api");

@@ -14,9 +14,7 @@ public sealed class RestartTests(FixedIssuerSqliteStore store) : IClassFixture<F
     {
         var before = store.Host;
         var kidBefore = await KeyIdAsync(before);
-        var serviceToken = (await Oidc.TokenAsync(before.Client,
-            new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = "system/*.cruds" },
-            "demo-system", "demo-system-secret")).AccessToken;
+        var serviceToken = (await Oidc.ServiceTokenAsync(before, "system/*.cruds")).AccessToken;
         var userTokens = await SignInAsync(before);
 
         var after = store.Restart();

@@ -10,22 +10,13 @@ namespace Telehealth.Identity.Tests;
 /// Tokens from the real identity service, checked by the real scheduling core against the keys it publishes: a
 /// signed-in doctor reaches it as their role, Practitioner and station; a token for the record service alone does not.
 /// </summary>
-public sealed class SchedulingCoreAccessTests(SqliteTestStore store) : IClassFixture<SqliteTestStore>, IDisposable
+public sealed class SchedulingCoreAccessTests(SchedulingCoreStore store) : IClassFixture<SchedulingCoreStore>
 {
-    private readonly Lazy<SchedulingCoreHost> core = new(() => new SchedulingCoreHost(store.Host.BaseUrl));
-
-    private CallersClient Callers => new(core.Value.Channel);
-
-    public void Dispose()
-    {
-        if (core.IsValueCreated) core.Value.Dispose();
-    }
+    private CallersClient Callers => new(store.Core.Channel);
 
     private static Metadata Bearer(string token) => new() { { "authorization", $"Bearer {token}" } };
 
-    private async Task<string> ServiceTokenAsync(string scope) =>
-        (await Oidc.TokenAsync(store.Host.Client, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope },
-            "demo-system", "demo-system-secret")).AccessToken;
+    private async Task<string> ServiceTokenAsync(string scope) => (await Oidc.ServiceTokenAsync(store.Host, scope)).AccessToken;
 
     [Fact]
     public async Task A_commune_doctor_signed_in_through_the_web_client_reaches_the_scheduling_core_as_themself()

@@ -8,31 +8,12 @@ namespace Telehealth.Identity.Tests;
 /// first, English on the switch, a refused password said in the page's language, and a successful sign-in that ends
 /// back at the app with a code.
 /// </summary>
-public sealed class SignInBrowserTests(SqliteTestStore store) : IClassFixture<SqliteTestStore>, IAsyncLifetime
+public sealed class SignInBrowserTests(SqliteTestStore store, ChromiumBrowser chromium) : IClassFixture<SqliteTestStore>, IClassFixture<ChromiumBrowser>
 {
-    private IPlaywright? playwright;
-    private IBrowser? browser;
-
-    public async Task InitializeAsync()
-    {
-        var chromium = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
-        if (!File.Exists(chromium))
-            throw new InvalidOperationException($"Chromium is not at {chromium}: run the tests through ./test.sh, which installs Debian's chromium.");
-        playwright = await Playwright.CreateAsync();
-        // Root needs --no-sandbox; the browser is Debian's, so Playwright downloads nothing.
-        browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox"] });
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (browser is not null) await browser.DisposeAsync();
-        playwright?.Dispose();
-    }
-
     [Fact]
     public async Task The_sign_in_page_speaks_Vietnamese_first_and_English_on_the_switch()
     {
-        var page = await browser!.NewPageAsync();
+        var page = await chromium.Browser.NewPageAsync();
         await page.GotoAsync(store.Host.BaseUrl + "/account/login");
         Assert.Equal("vi", await page.GetAttributeAsync("html", "lang"));
         Assert.Equal("Đăng nhập", await page.InnerTextAsync("h1"));
@@ -60,7 +41,7 @@ public sealed class SignInBrowserTests(SqliteTestStore store) : IClassFixture<Sq
     [Fact]
     public async Task Signing_in_in_the_browser_returns_to_the_app_with_an_authorization_code()
     {
-        var context = await browser!.NewContextAsync();
+        var context = await chromium.Browser.NewContextAsync();
         var page = await context.NewPageAsync();
         // The SMART demo app is not running here: answer its callback in the browser and keep the URL it was sent to.
         string? callback = null;

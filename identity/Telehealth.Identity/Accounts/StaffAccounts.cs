@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
@@ -31,7 +30,7 @@ public sealed record StaffCreation(StaffMember? Created, string? GeneratedPasswo
 public enum StaffChange { Done, NotFound, Forbidden, OwnAccount }
 
 /// <summary>Lists, creates, disables and re-enables staff accounts, always within an administrator's <see cref="StaffScope"/>.</summary>
-public sealed partial class StaffAccounts(UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, IdentityStore store,
+public sealed class StaffAccounts(UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, IdentityStore store,
     IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations)
 {
     /// <summary>Disabled is locked out for good; Identity's own lockouts last minutes.</summary>
@@ -78,9 +77,9 @@ public sealed partial class StaffAccounts(UserManager<PlatformUser> users, RoleM
         if (request.Role is null || !StaffAdministration.StaffRoles.Contains(request.Role)) problems.Add(StaffProblem.RoleInvalid);
         if (licence is null && request.Role is { } role && LicensedRoles.Contains(role)) problems.Add(StaffProblem.LicenceRequired);
         if (licence is { Length: > 64 } || (licence is not null && licence.Any(char.IsControl))) problems.Add(StaffProblem.LicenceInvalid);
-        if (practitioner is null || !PractitionerReference().IsMatch(practitioner)) problems.Add(StaffProblem.PractitionerInvalid);
+        if (practitioner is null || !FhirReferences.Practitioner().IsMatch(practitioner)) problems.Add(StaffProblem.PractitionerInvalid);
         else if (await store.Users.AnyAsync(u => u.FhirUser == practitioner)) problems.Add(StaffProblem.PractitionerTaken);
-        if (organization is null || !OrganizationReference().IsMatch(organization)) problems.Add(StaffProblem.OrganizationInvalid);
+        if (organization is null || !FhirReferences.Organization().IsMatch(organization)) problems.Add(StaffProblem.OrganizationInvalid);
         if (problems.Count > 0) return new(null, null, problems);
 
         var generated = string.IsNullOrEmpty(request.Password) ? NewPassword() : null;
@@ -98,7 +97,7 @@ public sealed partial class StaffAccounts(UserManager<PlatformUser> users, RoleM
         var created = await users.CreateAsync(user, generated ?? request.Password!);
         if (!created.Succeeded) return new(null, null, [.. created.Errors.Select(Problem).Distinct()]);
         // A deployment without demo data has no roles until the first account of each is made.
-        if (!await roles.RoleExistsAsync(request.Role!)) Check(await roles.CreateAsync(new IdentityRole(request.Role!)));
+        await roles.EnsureRoleAsync(request.Role!);
         Check(await users.AddToRoleAsync(user, request.Role!));
         await transaction.CommitAsync();
 
@@ -163,11 +162,4 @@ public sealed partial class StaffAccounts(UserManager<PlatformUser> users, RoleM
         if (!result.Succeeded)
             throw new InvalidOperationException("Staff account change failed: " + string.Join("; ", result.Errors.Select(e => e.Description)));
     }
-
-    // FHIR ids: letters, digits, '-' and '.', up to 64 (R4 §2.6.2 id).
-    [GeneratedRegex(@"^Practitioner/[A-Za-z0-9\-\.]{1,64}$")]
-    private static partial Regex PractitionerReference();
-
-    [GeneratedRegex(@"^Organization/[A-Za-z0-9\-\.]{1,64}$")]
-    private static partial Regex OrganizationReference();
 }

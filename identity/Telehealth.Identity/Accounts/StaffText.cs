@@ -59,7 +59,8 @@ public sealed record StaffText
         Roles = new Dictionary<string, string>
         {
             [PlatformRoles.CommuneDoctor] = "Bác sĩ trạm y tế xã", [PlatformRoles.Specialist] = "Bác sĩ chuyên khoa",
-            [PlatformRoles.Coordinator] = "Điều phối viên", [PlatformRoles.FacilityAdmin] = "Quản trị cơ sở",
+            [PlatformRoles.Coordinator] = "Điều phối viên", [PlatformRoles.Patient] = "Bệnh nhân",
+            [PlatformRoles.FacilityAdmin] = "Quản trị cơ sở",
         },
         Problems = new Dictionary<StaffProblem, string>
         {
@@ -94,7 +95,8 @@ public sealed record StaffText
         Roles = new Dictionary<string, string>
         {
             [PlatformRoles.CommuneDoctor] = "Commune doctor", [PlatformRoles.Specialist] = "Specialist",
-            [PlatformRoles.Coordinator] = "Coordinator", [PlatformRoles.FacilityAdmin] = "Facility administrator",
+            [PlatformRoles.Coordinator] = "Coordinator", [PlatformRoles.Patient] = "Patient",
+            [PlatformRoles.FacilityAdmin] = "Facility administrator",
         },
         Problems = new Dictionary<StaffProblem, string>
         {
@@ -112,7 +114,10 @@ public sealed record StaffText
         },
     };
 
-    public static StaffText For(HttpContext http) => SignInText.For(http).Language == "en" ? English : Vietnamese;
+    public static StaffText For(HttpContext http) => For(SignInText.For(http));
+
+    /// <summary>The same language as the sign-in page's words, for a page that already asked <see cref="SignInText.For"/>.</summary>
+    public static StaffText For(SignInText language) => language.Language == "en" ? English : Vietnamese;
 
     public string RoleName(string role) => string.Join(", ", role.Split(", ").Select(r => Roles.GetValueOrDefault(r, r)));
 

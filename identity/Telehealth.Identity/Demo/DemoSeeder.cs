@@ -37,7 +37,7 @@ internal sealed class DemoSeeder(IServiceScopeFactory scopes, IConfiguration con
     private static async Task SeedRolesAsync(RoleManager<IdentityRole> roles)
     {
         foreach (var role in PlatformRoles.All)
-            if (!await roles.RoleExistsAsync(role)) Check(await roles.CreateAsync(new IdentityRole(role)), role);
+            await roles.EnsureRoleAsync(role);
     }
 
     private async Task SeedAccountsAsync(UserManager<PlatformUser> users)

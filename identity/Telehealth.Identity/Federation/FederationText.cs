@@ -13,7 +13,7 @@ public sealed record FederationText(
     string DeniedTitle, string DeniedDetail,
     string AdminTitle, string AdminEmpty, string Name, string HospitalColumn, string Licence, string Email,
     string Practitioner, string Role, string Approve, string Reject, string ApprovedFormat, string RejectedFormat,
-    string InvalidPractitioner, string InvalidRole, IReadOnlyDictionary<string, string> RoleNames)
+    string InvalidPractitioner, string InvalidRole)
 {
     public static readonly FederationText Vietnamese = new(
         "hoặc", "Đăng nhập bằng tài khoản Bệnh viện {0}", "Quay lại trang đăng nhập",
@@ -29,15 +29,7 @@ public sealed record FederationText(
         "Tài khoản chờ phê duyệt", "Không có tài khoản nào đang chờ phê duyệt.",
         "Họ tên", "Bệnh viện", "Số chứng chỉ hành nghề", "Email", "Practitioner (hồ sơ FHIR)", "Vai trò",
         "Phê duyệt", "Từ chối", "Đã phê duyệt tài khoản {0}.", "Đã từ chối tài khoản {0}.",
-        "Tham chiếu Practitioner không hợp lệ (ví dụ: Practitioner/bs-ngo-van-tai).", "Vai trò không hợp lệ.",
-        new Dictionary<string, string>
-        {
-            [PlatformRoles.CommuneDoctor] = "Bác sĩ trạm y tế xã",
-            [PlatformRoles.Specialist] = "Bác sĩ chuyên khoa",
-            [PlatformRoles.Coordinator] = "Điều phối viên",
-            [PlatformRoles.Patient] = "Bệnh nhân",
-            [PlatformRoles.FacilityAdmin] = "Quản trị viên cơ sở",
-        });
+        "Tham chiếu Practitioner không hợp lệ (ví dụ: Practitioner/bs-ngo-van-tai).", "Vai trò không hợp lệ.");
 
     public static readonly FederationText English = new(
         "or", "Sign in with your {0} hospital account", "Back to sign-in",
@@ -53,15 +45,7 @@ public sealed record FederationText(
         "Accounts awaiting approval", "No accounts are waiting for approval.",
         "Name", "Hospital", "Practising licence", "E-mail", "Practitioner (FHIR record)", "Role",
         "Approve", "Reject", "Approved {0}.", "Rejected {0}.",
-        "The Practitioner reference is not valid (e.g. Practitioner/bs-ngo-van-tai).", "The role is not valid.",
-        new Dictionary<string, string>
-        {
-            [PlatformRoles.CommuneDoctor] = "Commune doctor",
-            [PlatformRoles.Specialist] = "Specialist",
-            [PlatformRoles.Coordinator] = "Coordinator",
-            [PlatformRoles.Patient] = "Patient",
-            [PlatformRoles.FacilityAdmin] = "Facility administrator",
-        });
+        "The Practitioner reference is not valid (e.g. Practitioner/bs-ngo-van-tai).", "The role is not valid.");
 
     /// <summary>The same language as the sign-in page's words, which <see cref="SignInText.For"/> chose (and remembered).</summary>
     public static FederationText For(SignInText language) => language.Language == "en" ? English : Vietnamese;

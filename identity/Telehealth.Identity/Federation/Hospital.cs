@@ -68,7 +68,7 @@ public sealed partial class HospitalDirectory
             throw Invalid(key, "Issuer must be https while Identity:RequireHttps is true");
 
         var organization = Required("Organization");
-        if (!OrganizationPattern().IsMatch(organization)) throw Invalid(key, "Organization must be a reference such as Organization/bv-cho-ray");
+        if (!FhirReferences.Organization().IsMatch(organization)) throw Invalid(key, "Organization must be a reference such as Organization/bv-cho-ray");
 
         var roles = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var mapping in section.GetSection("Roles").GetChildren())
@@ -98,9 +98,6 @@ public sealed partial class HospitalDirectory
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
     private static partial Regex KeyPattern();
-
-    [GeneratedRegex("^Organization/[A-Za-z0-9.-]{1,64}$")]
-    private static partial Regex OrganizationPattern();
 }
 
 /// <summary>Authorization request parameters of hospital sign-in.</summary>

@@ -4,10 +4,14 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
+using Telehealth.Identity.Accounts;
 using Telehealth.Identity.Storage;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Telehealth.Identity.Federation;
+
+/// <summary>An account waiting for approval as the approval page lists it, with the hospital it came from.</summary>
+public sealed record PendingAccount(string Id, string Name, string? Hospital, string? Licence, string? Email);
 
 /// <summary>
 /// The local account behind a hospital login. The link is an ASP.NET Core Identity external login (AspNetUserLogins):
@@ -21,8 +25,14 @@ namespace Telehealth.Identity.Federation;
 /// accounts of the hospital's own Organization can be claimed, so one hospital's login server cannot take over
 /// another facility's doctor by asserting their licence.
 /// </remarks>
-public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, ILogger<HospitalAccounts> logger)
+public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, IdentityStore store,
+    ILogger<HospitalAccounts> logger)
 {
+    /// <summary>platform_admin is never granted by an approval (see Hospital.Roles for the same rule on hospital groups).</summary>
+    public static readonly IReadOnlyList<string> GrantableRoles = PlatformRoles.All.Where(r => r != PlatformRoles.PlatformAdmin).ToList();
+
+    private const int PendingListLimit = 200;
+
     /// <summary>
     /// The account linked to this hospital login; on a first sign-in, the matching account now linked, or a new
     /// account waiting for approval that grants nothing.
@@ -69,10 +79,13 @@ public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManage
     public async Task<IReadOnlyList<string>> GrantMappedRolesAsync(PlatformUser user, Hospital hospital, ClaimsPrincipal upstream)
     {
         var granted = new List<string>();
+        // Read once per sign-in: usually every mapped role is already held and nothing else is asked of the database.
+        // Case-insensitive, as Identity compares normalized role names.
+        var held = await users.GetRolesAsync(user);
         foreach (var role in hospital.RolesFor(upstream.GetClaims(hospital.GroupsClaim)))
         {
-            if (await users.IsInRoleAsync(user, role)) continue;
-            await EnsureRoleAsync(roles, role);
+            if (held.Contains(role, StringComparer.OrdinalIgnoreCase)) continue;
+            await roles.EnsureRoleAsync(role);
             Check(await users.AddToRoleAsync(user, role), hospital, user.Id);
             granted.Add(role);
         }
@@ -81,10 +94,48 @@ public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManage
         return granted;
     }
 
-    /// <summary>Roles exist only where demo data was seeded; a deployment gets each one the first time it is granted.</summary>
-    public static async Task EnsureRoleAsync(RoleManager<IdentityRole> roles, string role)
+    /// <summary>The accounts waiting for approval within the administrator's scope, each with its hospital, in one query.</summary>
+    public async Task<IReadOnlyList<PendingAccount>> ListPendingAsync(StaffScope scope)
     {
-        if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new IdentityRole(role));
+        var (everywhere, facility) = (scope.AllFacilities, scope.Facility);
+        return await store.Users
+            .Where(u => u.Status == AccountStatus.PendingApproval && (everywhere || u.Organization == facility))
+            .OrderBy(u => u.DisplayName).Take(PendingListLimit)
+            // A subquery rather than a join: an account with a second login is still listed once.
+            .Select(u => new PendingAccount(u.Id, u.DisplayName ?? u.UserName!,
+                store.UserLogins.Where(l => l.UserId == u.Id).OrderBy(l => l.LoginProvider)
+                    .Select(l => l.ProviderDisplayName).FirstOrDefault(),
+                u.Licence, u.Email))
+            .ToListAsync();
+    }
+
+    /// <summary>The account, if it is waiting for approval and within the administrator's scope; read fresh.</summary>
+    public async Task<PlatformUser?> FindPendingAsync(StaffScope scope, string? id) =>
+        id is not null && await users.FindByIdAsync(id) is { Status: AccountStatus.PendingApproval } account
+            && scope.Covers(account.Organization) ? account : null;
+
+    /// <summary>Links a pending account to its Practitioner with one role, and lets it sign in.</summary>
+    public async Task ApproveAsync(PlatformUser account, string practitioner, string role)
+    {
+        // The page checks both and says what is wrong; this only keeps any other caller from granting more.
+        if (!FhirReferences.Practitioner().IsMatch(practitioner))
+            throw new ArgumentException($"Not a Practitioner reference: {practitioner}", nameof(practitioner));
+        if (!GrantableRoles.Contains(role)) throw new ArgumentException($"Not a role an approval grants: {role}", nameof(role));
+
+        // Role, link and status together: a half-approved account (a role but still pending, or active without a role) never exists.
+        await using var transaction = await store.Database.BeginTransactionAsync();
+        await roles.EnsureRoleAsync(role);
+        Check(await users.AddToRoleAsync(account, role));
+        (account.FhirUser, account.Status) = (practitioner, AccountStatus.Active);
+        Check(await users.UpdateAsync(account));
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>Kept, not deleted, so the next sign-in from that hospital is refused again.</summary>
+    public async Task RejectAsync(PlatformUser account)
+    {
+        account.Status = AccountStatus.Rejected;
+        Check(await users.UpdateAsync(account));
     }
 
     private async Task<(PlatformUser Account, string MatchedOn)?> MatchAsync(Hospital hospital, string? licence, string? email)
@@ -111,6 +162,11 @@ public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManage
 
     private static string? Value(ClaimsPrincipal principal, string claim) =>
         principal.GetClaim(claim)?.Trim() is { Length: > 0 } value ? value : null;
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+    }
 
     private static void Check(IdentityResult result, Hospital hospital, string who)
     {

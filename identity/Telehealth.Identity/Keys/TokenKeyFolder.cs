@@ -31,13 +31,12 @@ public sealed class TokenKeyFolder
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(Path);
         // The first key is created once; after a rotation has retired it, the rotated keys carry on alone.
-        if (Directory.GetFiles(Path, RotatedPrefix + "*.pem").Length == 0) ReadOrCreate(SigningFile, NewRsaPem);
+        if (Directory.GetFiles(Path, RotatedPrefix + "*.pem").Length == 0) CreateIfMissing(SigningFile, NewRsaPem);
         var now = (clock ?? TimeProvider.System).GetUtcNow();
         var keys = SigningFiles().Select(f => (f.Since, Key: LoadRsa(f.File), f.File)).OrderByDescending(k => k.Since).ToList();
-        SigningKey = keys[0].Key;
         // The newest key signs; one it replaced stays published while tokens it signed may still be alive.
         var retireBefore = now - (overlap ?? DefaultOverlap);
-        var published = new List<RsaSecurityKey> { SigningKey };
+        var published = new List<RsaSecurityKey> { keys[0].Key };
         for (var i = 1; i < keys.Count; i++)
         {
             if (keys[i - 1].Since >= retireBefore) published.Add(keys[i].Key);
@@ -50,7 +49,7 @@ public sealed class TokenKeyFolder
     public string Path { get; }
 
     /// <summary>RSA key that signs identity and access tokens from now on.</summary>
-    public RsaSecurityKey SigningKey { get; }
+    public RsaSecurityKey SigningKey => PublishedSigningKeys[0];
 
     /// <summary>The signing key first, then the ones it replaced within the overlap: all on the JWKS endpoint.</summary>
     public IReadOnlyList<RsaSecurityKey> PublishedSigningKeys { get; }
@@ -113,11 +112,13 @@ public sealed class TokenKeyFolder
         return new SymmetricSecurityKey(bytes);
     }
 
-    private byte[] ReadOrCreate(string name, Func<byte[]> create)
+    private byte[] ReadOrCreate(string name, Func<byte[]> create) => File.ReadAllBytes(CreateIfMissing(name, create));
+
+    private string CreateIfMissing(string name, Func<byte[]> create)
     {
         var file = System.IO.Path.Combine(Path, name);
         if (!File.Exists(file)) WriteOnce(file, create());
-        return File.ReadAllBytes(file);
+        return file;
     }
 
     private static void WriteOnce(string file, byte[] content)

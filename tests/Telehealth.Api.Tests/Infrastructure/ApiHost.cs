@@ -22,12 +22,10 @@ public sealed class ApiHost : WebApplicationFactory<Program>
     {
         UseKestrel(0);
         StartServer();
-        Address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+        var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First(a => a.StartsWith("http://", StringComparison.Ordinal)).Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1");
-        Channel = GrpcChannel.ForAddress(Address);
+        Channel = GrpcChannel.ForAddress(address);
     }
-
-    public string Address { get; }
 
     public GrpcChannel Channel { get; }
 

@@ -22,13 +22,9 @@ public static class HospitalJourney
     public static async Task<BrowserPage> SignInAsync(Browser browser, HospitalLoginServer hospital, string hospitalKey,
         string subject, Pkce pkce, string? idp = null, bool cancel = false)
     {
-        var parameters = new Dictionary<string, string?>
-        {
-            ["code_challenge"] = pkce.Challenge,
-            ["code_challenge_method"] = "S256",
-        };
-        if (idp is not null) parameters["idp"] = idp;
-        var page = await browser.OpenAsync(Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, Scope, "st-" + subject, parameters), AtClient);
+        var url = Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, Scope, "st-" + subject, pkce);
+        if (idp is not null) url += "&idp=" + Uri.EscapeDataString(idp);
+        var page = await browser.OpenAsync(url, AtClient);
 
         if (idp is null)
         {

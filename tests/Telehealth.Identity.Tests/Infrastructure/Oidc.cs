@@ -90,6 +90,11 @@ public static class Oidc
             ["code_verifier"] = verifier,
         });
 
+    /// <summary>A token for the demo-system client (client credentials) with these scopes.</summary>
+    public static Task<TokenResponse> ServiceTokenAsync(IdentityServiceHost host, string scope) =>
+        TokenAsync(host.Client, new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["scope"] = scope },
+            "demo-system", "demo-system-secret");
+
     /// <summary>The access token the web app gets for <paramref name="userName"/>: code flow with PKCE, then the code redeemed with its secret.</summary>
     public static async Task<string> WebAppTokenAsync(IdentityServiceHost host, string userName, string scope)
     {

@@ -33,6 +33,18 @@ public sealed class RecordServiceHost : WebApplicationFactory<fhir::Program>
 
     public string BaseUrl { get; }
 
+    /// <summary>Waits (up to 60 s) until the demo loader has stored the demo network, its consult last.</summary>
+    public async Task WaitForDemoNetworkAsync(string serviceToken)
+    {
+        var system = ClientWith(serviceToken);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (System.Text.Json.JsonDocument.Parse(await system.GetStringAsync("ServiceRequest?_summary=count")).RootElement.GetProperty("total").GetInt32() == 0)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("The demo network was not loaded within 60 s.");
+            await Task.Delay(250);
+        }
+    }
+
     public HttpClient ClientWith(string? token)
     {
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };

@@ -45,3 +45,17 @@ public sealed class SchedulingCoreHost : WebApplicationFactory<api::Program>
         base.Dispose(disposing);
     }
 }
+
+/// <summary>The identity service on SQLite and the scheduling core trusting it, each started once for a test class.</summary>
+public sealed class SchedulingCoreStore : SqliteTestStore
+{
+    private SchedulingCoreHost? core;
+
+    public SchedulingCoreHost Core => core ??= new SchedulingCoreHost(Host.BaseUrl);
+
+    public override async Task DisposeAsync()
+    {
+        core?.Dispose();
+        await base.DisposeAsync();
+    }
+}

@@ -1,12 +1,13 @@
 using System.Security.Claims;
 
-namespace Telehealth.Api.Access;
+namespace Telehealth.ServiceDefaults;
 
 /// <summary>
-/// Who is calling, as the access token says: a person (roles, the FHIR resource they are, the facility they act for)
-/// or a service acting for itself (client credentials: no person behind it).
+/// Who is calling, as a checked access token says: a person (roles, the FHIR resource they are, the facility they act
+/// for) or a service acting for itself (client credentials: no person behind it). The claims are read as the identity
+/// service writes them (<see cref="PlatformTokens"/> keeps their names).
 /// </summary>
-public sealed record ApiCaller(
+public sealed record TokenCaller(
     string Subject,
     string? ClientId,
     IReadOnlySet<string> Roles,
@@ -14,9 +15,10 @@ public sealed record ApiCaller(
     string? Organization,
     IReadOnlySet<string> Scopes)
 {
+    /// <summary>A service with its own token: no person behind it.</summary>
     public bool IsService => FhirUser is null && Roles.Count == 0;
 
-    public static ApiCaller From(ClaimsPrincipal user) => new(
+    public static TokenCaller From(ClaimsPrincipal user) => new(
         user.FindFirst("sub")?.Value ?? "",
         user.FindFirst("client_id")?.Value ?? user.FindFirst("azp")?.Value,
         user.FindAll("role").Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
