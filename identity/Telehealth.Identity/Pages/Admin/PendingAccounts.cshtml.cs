@@ -13,7 +13,7 @@ namespace Telehealth.Identity.Pages.Admin;
 /// Accounts created by a first hospital sign-in that matched no one: a facility administrator of the hospital's
 /// Organization (or a platform administrator) links each to its Practitioner with a role, or rejects it.
 /// </summary>
-[Authorize(Roles = $"{PlatformRoles.FacilityAdmin},{PlatformRoles.PlatformAdmin}")]
+[Authorize(Policy = StaffAdministration.Policy)]
 public sealed class PendingAccountsModel(UserManager<PlatformUser> users, HospitalAccounts hospitalAccounts,
     ILogger<PendingAccountsModel> logger) : PageModel
 {
