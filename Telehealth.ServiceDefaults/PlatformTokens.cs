@@ -25,6 +25,7 @@ public static class PlatformTokens
             jwt.Authority = settings.Authority;
             jwt.Audience = settings.Audience;
             jwt.RequireHttpsMetadata = settings.RequireHttpsMetadata;
+            jwt.SaveToken = false; // nothing reads the token back from the authentication properties
             jwt.MapInboundClaims = false; // keep sub, role, scope, fhirUser as the identity service wrote them
             jwt.TokenValidationParameters.NameClaimType = "sub";
             jwt.TokenValidationParameters.RoleClaimType = "role";

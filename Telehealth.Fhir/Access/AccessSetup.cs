@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Telehealth.Fhir.Interactions;
 using Telehealth.Fhir.Model;
@@ -45,7 +46,9 @@ public static class AccessSetup
             },
         });
         services.AddAuthorization(authorization =>
-            authorization.FallbackPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build());
+            // No scheme named in the policy: the authentication middleware has already authenticated the request with
+            // the default (JWT bearer) scheme; naming it here would authenticate again and copy the principal.
+            authorization.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         return services;
     }
 
@@ -66,13 +69,30 @@ public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.R
     private static readonly Caller Unchecked = new("benchmark", "benchmark", new HashSet<string>(), null, null,
         SmartScopes.Parse(["system/*.cruds"]), null);
 
+    /// <summary>
+    /// Callers made from tokens, by the token's exact text: a request gets here only after its token passed the checks
+    /// (which expiry is part of), and the same text always carries the same claims, so reading the claims and parsing
+    /// the scopes again on each of a client's requests would only repeat the same work.
+    /// </summary>
+    private readonly MemoryCache callers = new(new MemoryCacheOptions { SizeLimit = 20_000 });
+
     public AccessGuard For(HttpContext context)
     {
         if (context.Items.TryGetValue(Key, out var cached) && cached is AccessGuard guard) return guard;
         var address = context.Connection.RemoteIpAddress?.ToString();
-        var caller = options.Value.Disabled ? Unchecked with { Address = address } : Caller.From(context.User, address);
+        var caller = options.Value.Disabled ? Unchecked with { Address = address } : FromToken(context) with { Address = address };
         guard = new AccessGuard(caller, rules, audit, indexer);
         context.Items[Key] = guard;
         return guard;
+    }
+
+    private Caller FromToken(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.Length == 0 || context.User.Identity?.IsAuthenticated != true) return Caller.From(context.User, null);
+        if (callers.TryGetValue(header, out Caller? known) && known is not null) return known;
+        var caller = Caller.From(context.User, null);
+        callers.Set(header, caller, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = CachedTokenHandler.MaxAge });
+        return caller;
     }
 }

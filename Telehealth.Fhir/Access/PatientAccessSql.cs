@@ -74,10 +74,13 @@ internal static class PatientAccessSql
 
     // A count, not EXISTS: PostgreSQL turns a nested EXISTS into a join, and a prepared statement's plan then walks
     // the station's thousands of patients from the organization's side (it cannot know which station it will be).
+    // The station is compared in the count's FILTER, not in WHERE, for the same reason: as a condition of the scan, a
+    // generic plan (a prepared statement after a few runs) ANDs the patient's rows with a bitmap of every row naming
+    // the station, 66,000 index entries per check at a million resources.
     private static Func<string, string> Managed(string org) => column =>
-        "(SELECT COUNT(*) FROM ix_reference ap_po WHERE ap_po.rkey = (SELECT ap_pa.rkey FROM resource ap_pa " +
+        $"(SELECT COUNT(*) FILTER (WHERE ap_po.target_id = {org}) FROM ix_reference ap_po WHERE ap_po.rkey = (SELECT ap_pa.rkey FROM resource ap_pa " +
         $"WHERE ap_pa.type = 'Patient' AND ap_pa.id = {column} AND ap_pa.deleted = 0) AND ap_po.param = 'organization' " +
-        $"AND ap_po.target_type = 'Organization' AND ap_po.target_id = {org}) > 0";
+        "AND ap_po.target_type = 'Organization') > 0";
 
     /// <summary>
     /// "The resource at this key names, in <paramref name="param"/>, the organization, the person, one of the
