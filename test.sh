@@ -8,6 +8,7 @@
 #
 # Usage: ./test.sh [extra dotnet test arguments]     e.g.  ./test.sh --filter Search
 #        TEST_CONSOLE_VERBOSITY=normal ./test.sh     (lists every test, not only failures)
+#        TEST_CONFIGURATION=Debug ./test.sh          (builds Debug; Release binaries, e.g. a running bench, stay untouched)
 #
 # Environment it exports to the tests:
 #   TELEHEALTH_TEST_POSTGRES  connection string of a superuser on the throwaway cluster;
@@ -133,7 +134,7 @@ main() {
   rm -rf "$RESULTS"
   mkdir -p "$RESULTS"
   local rc=0
-  dotnet test Telehealth.slnx -c Release \
+  dotnet test Telehealth.slnx -c "${TEST_CONFIGURATION:-Release}" \
     --logger "trx;LogFilePrefix=r" \
     --logger "console;verbosity=${TEST_CONSOLE_VERBOSITY:-minimal}" \
     --results-directory "$RESULTS" \

@@ -1,0 +1,114 @@
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Tests.Infrastructure;
+
+namespace Telehealth.Fhir.Tests.Search;
+
+/// <summary>
+/// Unsorted pages of a lone date window or a lone name criterion, which the server builds from that criterion's index
+/// rows in key order (SearchSql): every match once, forward and back, also when matches change their value, disappear
+/// or appear between pages. These searches carry no tag (a tag would be a second criterion): each test's patients have
+/// a family name and a year of birth of their own instead.
+/// </summary>
+public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSearchTests<TStore>(store) where TStore : TestStore
+{
+    private readonly string suffix = Unique();
+    private readonly int year = 1200 + Random.Shared.Next(600);
+
+    /// <summary>A patient with value <paramref name="position"/>: both its birth date and its family name sort by it.</summary>
+    private Patient At(Patient patient, int position)
+    {
+        patient.Name = [new HumanName { Family = $"Đoàn{suffix}{position:D3}", Given = ["Thị Hoa"] }];
+        patient.BirthDate = new DateTime(year, 1, 1).AddDays(position).ToString("yyyy-MM-dd");
+        return patient;
+    }
+
+    private string Query(string kind, int count) => kind == "date"
+        ? $"Patient?birthdate=ge{year}-01-01&birthdate=lt{year + 1}-01-01&_count={count}"
+        : $"Patient?family=doan{suffix}&_count={count}"; // typed without the accents
+
+    private async Task<List<Patient>> CreateAtAsync(IEnumerable<int> positions)
+    {
+        var created = new List<Patient>();
+        foreach (var position in positions) created.Add(await CreateAsync(At(new Patient(), position)));
+        return created;
+    }
+
+    [Theory]
+    [InlineData("date")]
+    [InlineData("name")]
+    public async Task Pages_go_forward_and_back_over_exactly_the_matches(string kind)
+    {
+        // Created out of the values' order: the pages follow the order of creation (the key), not the value.
+        var positions = new[] { 40, 10, 70, 30, 60, 20, 50 };
+        var patients = await CreateAtAsync(positions);
+        var inOrder = patients.Select(p => p.Id).ToList();
+
+        var forward = new List<Bundle> { await Client.SearchAsync(Query(kind, 2)) };
+        while (Link(forward[^1], "next") is { } next)
+        {
+            Assert.True(forward.Count < 20, "The next links never end.");
+            forward.Add(await Client.SearchAsync(next));
+        }
+        Assert.Equal(inOrder, forward.SelectMany(MatchIds).ToList());
+        Assert.Null(Link(forward[0], "previous"));
+
+        var backward = new List<List<string>> { MatchIds(forward[^1]) };
+        var page = forward[^1];
+        while (Link(page, "previous") is { } previous)
+        {
+            Assert.True(backward.Count < 20, "The previous links never end.");
+            page = await Client.SearchAsync(previous);
+            backward.Add(MatchIds(page));
+        }
+        backward.Reverse();
+        Assert.Equal(forward.Select(MatchIds), backward);
+    }
+
+    [Theory]
+    [InlineData("date")]
+    [InlineData("name")]
+    public async Task Matches_whose_values_change_between_pages_are_still_visited_once_each(string kind)
+    {
+        var originals = await CreateAtAsync(Enumerable.Range(0, 18).Select(i => 100 + i * 10));
+        var byId = originals.ToDictionary(p => p.Id!);
+        var visited = new List<string>();
+        var created = new List<string>();
+        string? deleted = null;
+        var page = await Client.SearchAsync(Query(kind, 3));
+        for (var round = 0; ; round++)
+        {
+            Assert.True(round < 20, "The next links never end.");
+            visited.AddRange(MatchIds(page));
+            if (Link(page, "next") is not { } next) break;
+            var unvisited = originals.Where(p => !visited.Contains(p.Id) && p.Id != deleted).ToList();
+            // One already shown changes its value to after everything still to come; it must not come again.
+            var shown = byId[visited[^1]];
+            byId[shown.Id] = await Client.PutAsync(At(shown, 300 + round));
+            if (unvisited.Count > 0)
+            {
+                // One still to come changes its value to before everything shown; it must not be skipped.
+                var last = unvisited[^1];
+                byId[last.Id] = await Client.PutAsync(At(byId[last.Id], 5 + round));
+            }
+            if (round == 1 && unvisited.Count > 1)
+            {
+                // One still to come is deleted; it is gone from the pages.
+                deleted = unvisited[0].Id;
+                (await Client.DeleteAsync($"Patient/{deleted}")).EnsureSuccessStatusCode();
+            }
+            // A new match in the middle of what is still to come stays out of this walk.
+            created.Add((await CreateAsync(At(new Patient(), 200 + round))).Id);
+            page = await Client.SearchAsync(next);
+        }
+
+        var repeated = visited.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(repeated.Count == 0, $"Visited more than once: {string.Join(", ", repeated)}");
+        Assert.NotNull(deleted);
+        Assert.Equal(originals.Select(p => p.Id).Where(id => id != deleted).Order(), visited.Order());
+        Assert.DoesNotContain(visited, created.Contains);
+    }
+}
+
+public sealed class SqliteLoneCriterionPagingTests(SqliteStore store) : LoneCriterionPagingTests<SqliteStore>(store);
+
+public sealed class PostgresLoneCriterionPagingTests(PostgresStore store) : LoneCriterionPagingTests<PostgresStore>(store);
