@@ -8,34 +8,69 @@ public sealed record Measurement(string Name, int Count, int Errors, double Seco
     public double PerSecond => Count / Seconds;
 }
 
-/// <summary>Runs an operation from N concurrent clients for a fixed time and collects every latency.</summary>
+/// <summary>Runs operations from N concurrent clients for a fixed time and collects every latency.</summary>
 public static class LoadDriver
 {
-    /// <param name="operation">One request; returns false on a failed response.</param>
+    /// <param name="operation">One request from client c, its n-th; returns false on a failed response.</param>
     public static async Task<Measurement> RunAsync(string name, int clients, TimeSpan duration, Func<int, long, Task<bool>> operation)
     {
-        var latencies = new List<double>[clients];
-        var errors = 0;
-        var total = Stopwatch.StartNew();
-        var deadline = DateTime.UtcNow + duration;
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
-        {
-            var mine = latencies[client] = new List<double>(4096);
-            long n = 0;
-            while (DateTime.UtcNow < deadline)
+        var run = new Run(name, clients);
+        await run.ForAsync(duration, operation);
+        return run.Result();
+    }
+
+    /// <summary>
+    /// Runs the operations in turns of <paramref name="turn"/>, each round starting with the next one, until each has
+    /// run <paramref name="duration"/>. On a shared, noisy machine a slow spell (another tenant, a checkpoint) then
+    /// falls on all of them alike, so their ratios hold within one run, as one long measurement after the other's do not.
+    /// </summary>
+    public static async Task<IReadOnlyList<Measurement>> RunInTurnsAsync(IReadOnlyList<(string Name, Func<int, long, Task<bool>> Operation)> operations,
+        int clients, TimeSpan duration, TimeSpan turn)
+    {
+        var runs = operations.Select(o => new Run(o.Name, clients)).ToArray();
+        var rounds = (int)Math.Ceiling(duration / turn);
+        for (var round = 0; round < rounds; round++)
+            for (var k = 0; k < operations.Count; k++)
             {
-                var start = Stopwatch.GetTimestamp();
-                bool ok;
-                try { ok = await operation(client, n++); }
-                catch (HttpRequestException) { ok = false; }
-                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                if (!ok) Interlocked.Increment(ref errors);
+                var i = (round + k) % operations.Count;
+                await runs[i].ForAsync(duration / rounds, operations[i].Operation);
             }
-        }));
-        total.Stop();
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Measurement(name, all.Length, errors, total.Elapsed.TotalSeconds,
-            Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+        return runs.Select(r => r.Result()).ToList();
+    }
+
+    /// <summary>One operation's latencies over one or more stretches of time; each client's requests keep counting on.</summary>
+    private sealed class Run(string name, int clients)
+    {
+        private readonly List<double>[] latencies = Enumerable.Range(0, clients).Select(_ => new List<double>(4096)).ToArray();
+        private readonly long[] next = new long[clients];
+        private int errors;
+        private double seconds;
+
+        public async Task ForAsync(TimeSpan duration, Func<int, long, Task<bool>> operation)
+        {
+            var total = Stopwatch.StartNew();
+            var deadline = DateTime.UtcNow + duration;
+            await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+            {
+                var mine = latencies[client];
+                while (DateTime.UtcNow < deadline)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    bool ok;
+                    try { ok = await operation(client, next[client]++); }
+                    catch (HttpRequestException) { ok = false; }
+                    mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                    if (!ok) Interlocked.Increment(ref errors);
+                }
+            }));
+            seconds += total.Elapsed.TotalSeconds;
+        }
+
+        public Measurement Result()
+        {
+            var all = latencies.SelectMany(l => l).Order().ToArray();
+            return new Measurement(name, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+        }
     }
 
     private static double Percentile(double[] sorted, double p) =>

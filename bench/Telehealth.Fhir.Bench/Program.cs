@@ -67,12 +67,18 @@ foreach (var target in options.Patients)
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(uncheckedHttp, Pick(c, i)));
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(doctorHttp, PickOwn(c, i)));
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(bareHttp, Pick(c, i)));
-    var results = new List<Measurement>
+    // The reads whose ratios matter run in turns of 2 s (see RunInTurnsAsync); the doctor's reads are compared with the
+    // instance without checks reading the same ids (the doctor's station's sixth of the data, which caches better).
+    var reads = await LoadDriver.RunInTurnsAsync(
+    [
+        ("read by id (record service)", (c, i) => ReadAsync(http, Pick(c, i))),
+        ("read by id (bare endpoint, same database)", (c, i) => ReadAsync(bareHttp, Pick(c, i))),
+        ("read by id (second instance, token checks off)", (c, i) => ReadAsync(uncheckedHttp, Pick(c, i))),
+        ("read by id as a commune doctor (access rules, own station)", (c, i) => ReadAsync(doctorHttp, PickOwn(c, i))),
+        ("read by id, the doctor's ids (second instance, token checks off)", (c, i) => ReadAsync(uncheckedHttp, PickOwn(c, i))),
+    ], options.Clients, duration, TimeSpan.FromSeconds(2));
+    var results = new List<Measurement>(reads)
     {
-        await LoadDriver.RunAsync("read by id (record service)", options.Clients, duration, (c, i) => ReadAsync(http, Pick(c, i))),
-        await LoadDriver.RunAsync("read by id (bare endpoint, same database)", options.Clients, duration, (c, i) => ReadAsync(bareHttp, Pick(c, i))),
-        await LoadDriver.RunAsync("read by id (second instance, token checks off)", options.Clients, duration, (c, i) => ReadAsync(uncheckedHttp, Pick(c, i))),
-        await LoadDriver.RunAsync("read by id as a commune doctor (access rules, own station)", options.Clients, duration, (c, i) => ReadAsync(doctorHttp, PickOwn(c, i))),
         await LoadDriver.RunAsync("search token: Patient?identifier=cccd|…", options.Clients, duration, (c, i) =>
             SearchAsync($"Patient?identifier=https://telehealth.vn/fhir/sid/cccd|{DataGenerator.CitizenId(PatientOf(c, i))}&_count=20")),
         await LoadDriver.RunAsync("search reference: Observation?subject=Patient/…", options.Clients, duration, (c, i) =>
@@ -89,9 +95,9 @@ foreach (var target in options.Patients)
     foreach (var m in results) Row(m);
     Say("");
     Say($"Reads by id: record service at {results[0].PerSecond / results[1].PerSecond:P0} of the bare endpoint's throughput (same run, same ids).");
-    Say($"Cost of checking tokens and access rules (both instances write the read AuditEvents): reads by id with a service token " +
+    Say($"Cost of checking tokens and access rules (reads in turns; both instances write the read AuditEvents): reads by id with a service token " +
         $"{1 - results[0].PerSecond / results[2].PerSecond:P0} fewer per second than the instance with checks off; as a commune doctor under " +
-        $"the patient access rules {1 - results[3].PerSecond / results[2].PerSecond:P0} fewer.");
+        $"the patient access rules {1 - results[3].PerSecond / results[4].PerSecond:P0} fewer than it reading the same ids.");
 }
 await bare.StopAsync();
 if (options.Out is not null) await File.AppendAllTextAsync(options.Out, report.ToString());
