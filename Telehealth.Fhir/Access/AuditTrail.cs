@@ -34,7 +34,8 @@ public sealed record AuditRecord(
 public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
 {
     public const string ClientSystem = "urn:telehealth:oauth-client";
-    private const int MaxEntities = 1000;
+    /// <summary>Resources one AuditEvent names at most; more make several events.</summary>
+    internal const int MaxEntities = 1000;
 
     private readonly Channel<AuditRecord> queue = Channel.CreateBounded<AuditRecord>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
@@ -141,7 +142,7 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
                 Who = new ResourceReference { Identifier = new Identifier(ClientSystem, client), Display = client },
                 Requestor = false,
             });
-        foreach (var resource in r.Resources.Take(MaxEntities))
+        foreach (var resource in r.Resources)
             e.Entity.Add(new AuditEvent.EntityComponent
             {
                 What = new ResourceReference($"{resource.Type}/{resource.Id}/_history/{resource.Version}"),
@@ -161,8 +162,6 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
                 Description = query,
                 Query = System.Text.Encoding.UTF8.GetBytes(query),
             });
-        if (r.Resources.Count > MaxEntities)
-            e.Entity.Add(new AuditEvent.EntityComponent { Description = $"and {r.Resources.Count - MaxEntities} more resources" });
         return e;
     }
 }

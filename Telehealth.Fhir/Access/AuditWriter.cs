@@ -56,25 +56,28 @@ public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogg
 
     /// <summary>
     /// One caller's successful reads of one kind within the batch become one record (what they read, the queries, the
-    /// period); refusals stay one each, with their reasons.
+    /// period), or several when they read more than one AuditEvent names (<see cref="AuditTrail.MaxEntities"/>): every
+    /// resource read is named in some event. Refusals stay one each, with their reasons.
     /// </summary>
-    private static IEnumerable<AuditRecord> Consolidate(List<AuditRecord> batch)
+    internal static IEnumerable<AuditRecord> Consolidate(List<AuditRecord> batch)
     {
         foreach (var refusal in batch.Where(r => !r.Succeeded)) yield return refusal;
         foreach (var group in batch.Where(r => r.Succeeded)
                      .GroupBy(r => (r.Caller.Subject, r.Caller.ClientId, r.Caller.FhirUser, r.Caller.Address, r.Interaction)))
         {
             var records = group.ToList();
-            if (records.Count == 1) { yield return records[0]; continue; }
             var queries = records.Select(r => r.Query).OfType<string>().Distinct().ToList();
-            yield return records[0] with
+            var merged = records.Count == 1 ? records[0] : records[0] with
             {
-                Resources = records.SelectMany(r => r.Resources).DistinctBy(r => (r.Key, r.Version)).ToList(),
                 Patients = records.SelectMany(r => r.Patients).Distinct().ToList(),
                 Query = queries.Count == 0 ? null : string.Join("\n", queries.Take(100)),
                 Since = records.Min(r => r.When),
                 When = records.Max(r => r.When),
             };
+            var resources = records.SelectMany(r => r.Resources).DistinctBy(r => (r.Key, r.Version)).ToList();
+            if (resources.Count == 0) yield return merged;
+            foreach (var chunk in resources.Chunk(AuditTrail.MaxEntities))
+                yield return merged with { Resources = chunk };
         }
     }
 }

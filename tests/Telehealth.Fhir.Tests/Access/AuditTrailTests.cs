@@ -74,6 +74,41 @@ public abstract class AuditTrailTests<TStore>(TStore store) : IClassFixture<TSto
     }
 
     [Fact]
+    public async Task A_read_of_more_resources_than_one_event_names_is_audited_in_several_events_naming_each()
+    {
+        // One patient and 1,100 observations of theirs, read in one search: more resources than one AuditEvent names.
+        var patientUrl = $"urn:uuid:{Guid.NewGuid()}";
+        var entries = new List<Bundle.EntryComponent>
+        {
+            BundleHttp.Entry(Bundle.HTTPVerb.POST, "Patient", new Patient { Name = [new HumanName { Family = "Lò", Given = ["Văn Pành"] }] }, patientUrl),
+        };
+        entries.AddRange(Enumerable.Range(0, 1100).Select(i => BundleHttp.Entry(Bundle.HTTPVerb.POST, "Observation", new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("http://loinc.org", "8867-4"),
+            Subject = new ResourceReference(patientUrl),
+            Value = new Quantity(60 + i % 40, "/min"),
+        })));
+        var created = await Service.PostBundleAsync(Bundle.BundleType.Transaction, [.. entries]);
+        var ids = created.Entry.Select(e => e.Response.Location.Split('/')).Select(parts =>
+        {
+            var type = Array.FindIndex(parts, p => p is "Patient" or "Observation");
+            return $"{parts[type]}/{parts[type + 1]}";
+        }).ToList();
+
+        var page = await Service.SearchAsync($"Patient?_id={ids[0]["Patient/".Length..]}&_revinclude=Observation:subject");
+        Assert.Equal(1101, page.Entry.Count);
+
+        // Every resource the search returned is named by a read event, the last observations as much as the first.
+        foreach (var id in new[] { ids[0], ids[1], ids[999], ids[1000], ids[^1] })
+        {
+            var events = await EventsAsync($"entity={id}&action=R&subtype=search-type");
+            Assert.True(events.Count > 0, $"No read event names {id}.");
+            Assert.All(events, e => Assert.True(e.Entity.Count(x => x.Type?.Code == "2" && x.What is not null) <= 1000));
+        }
+    }
+
+    [Fact]
     public async Task A_refused_read_is_audited_with_a_failure_outcome()
     {
         await SeedAsync(Service);
