@@ -11,7 +11,7 @@ namespace Telehealth.Fhir.Access;
 /// (<see cref="PatientAccessSql"/>). Searches and histories get the last step as SQL, so they never reveal, not even
 /// by a total, what the caller may not read.
 /// </summary>
-public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail audit, ResourceIndexer indexer)
+public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail audit, ResourceIndexer indexer, StationRoster roster)
 {
     public Caller Caller => caller;
 
@@ -61,18 +61,22 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     }
 
     /// <summary>
-    /// The filter for reading one resource of <paramref name="type"/> (null: no check), and whether it is the whole
-    /// rule. A commune doctor mostly reads their own station's patients, so their read carries only that small check;
-    /// a resource it does not pass gets the full check (<see cref="CheckReadAsync"/>) before any refusal. The full
-    /// rule as one statement costs more to start in PostgreSQL than the read itself.
+    /// How a read of one resource of <paramref name="type"/> is checked (null: not at all). A commune doctor mostly
+    /// reads their own station's patients, so their read only names the resource's patient, which
+    /// <see cref="StationManagesAsync"/> checks; anyone else's read carries the whole rule as a filter. A resource that
+    /// does not pass gets the full check (<see cref="CheckReadAsync"/>) before any refusal.
     /// </summary>
-    public (string? Filter, bool Complete) ReadFilter(SqlParameters p, string alias, string type)
+    public ReadCheck? ForRead(SqlParameters p, string alias, string type)
     {
-        if (caller.IsSystem || ResourceClasses.Of(type) != ResourceClass.Clinical) return (null, true);
-        return PatientAccessSql.ManagedByStation(p, caller) is { } managed
-            ? (Visible(managed, p, alias, type), false)
-            : (Visible(p, alias, type), true);
+        if (caller.IsSystem || ResourceClasses.Of(type) != ResourceClass.Clinical) return null;
+        return caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is not null
+            ? new ReadCheck(null, PatientAccessSql.SolePatient(alias, type))
+            : new ReadCheck(Visible(p, alias, type), null);
     }
+
+    /// <summary>Whether the commune doctor's station manages this patient (null: the resource names no single patient).</summary>
+    public async Task<bool> StationManagesAsync(RecordSession session, string? patient, CancellationToken ct) =>
+        patient is not null && caller.OrganizationId is { } org && await roster.ManagesAsync(session, org, patient, ct);
 
     /// <summary>Throws 403 (and records the refusal) unless the caller may see this stored resource.</summary>
     public async Task CheckReadAsync(RecordSession session, StoredResource stored, string interaction, CancellationToken ct)
@@ -139,7 +143,9 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     {
         if (caller.IsSystem || ResourceClasses.Of(stored.Type) != ResourceClass.Clinical) return true;
         if (stored.Deleted) return await WasVisibleAsync(session, stored, ct);
-        var patients = stored.Type == "Patient" ? [stored.Id] : await PatientCompartment.PatientsOfAsync(session, stored.Key, ct);
+        // A Patient is its own patient, and also reaches the patients it links to (as the search filter has it).
+        var named = await PatientCompartment.PatientsOfAsync(session, stored.Key, ct);
+        var patients = stored.Type == "Patient" ? [stored.Id, .. named] : named;
         return patients.Count > 0 && (await rules.AllowedPatientsAsync(session, caller, patients, ct)).Count > 0;
     }
 
@@ -170,11 +176,9 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// "The row is a patient the caller may see, or refers to one" (a Patient also through its links). With the
     /// type known, only what can hold for it is written out: the statement stays small to plan.
     /// </summary>
-    private string Visible(SqlParameters p, string alias, string? type) =>
-        rules.AllowedPatient(p, caller) is { } allowed ? Visible(allowed, p, alias, type) : "1 = 0";
-
-    private static string Visible(Func<string, string> allowed, SqlParameters p, string alias, string? type)
+    private string Visible(SqlParameters p, string alias, string? type)
     {
+        if (rules.AllowedPatient(p, caller) is not { } allowed) return "1 = 0";
         var x = p.Alias("acc");
         var refers = $"EXISTS (SELECT 1 FROM ix_reference {x} WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' " +
                      $"AND {allowed(x + ".target_id")})";
@@ -208,3 +212,9 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         _ => "search",
     };
 }
+
+/// <summary>
+/// How one read by id is checked: <paramref name="Filter"/>, the whole rule as a predicate of the read; or
+/// <paramref name="Patient"/>, the SQL of the one patient the resource is or names, for the station roster.
+/// </summary>
+public sealed record ReadCheck(string? Filter, string? Patient);

@@ -16,6 +16,12 @@ public sealed class AccessOptions
     public int ConsultAccessDays { get; set; } = 30;
 
     /// <summary>
+    /// How long a patient's managing stations are remembered for commune doctors' reads by id (<see cref="StationRoster"/>);
+    /// 0 looks them up in every read.
+    /// </summary>
+    public int StationRosterSeconds { get; set; } = 30;
+
+    /// <summary>
     /// Turns every check off. Honoured only in the "Benchmark" environment, to measure what the checks cost; the
     /// service refuses to start with it anywhere else.
     /// </summary>

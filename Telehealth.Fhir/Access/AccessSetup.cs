@@ -16,6 +16,7 @@ public static class AccessSetup
         var section = configuration.GetSection("Fhir:Auth");
         services.Configure<AccessOptions>(section);
         services.AddSingleton<AccessRules>();
+        services.AddSingleton<StationRoster>();
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<AccessGuards>();
         services.AddHostedService<AuditWriter>();
@@ -61,7 +62,7 @@ public static class AccessSetup
 }
 
 /// <summary>The access guard for each request, made once from the request's token.</summary>
-public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.ResourceIndexer indexer, IOptions<AccessOptions> options)
+public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.ResourceIndexer indexer, StationRoster roster, IOptions<AccessOptions> options)
 {
     private static readonly object Key = new();
 
@@ -81,7 +82,7 @@ public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.R
         if (context.Items.TryGetValue(Key, out var cached) && cached is AccessGuard guard) return guard;
         var address = context.Connection.RemoteIpAddress?.ToString();
         var caller = options.Value.Disabled ? Unchecked with { Address = address } : FromToken(context) with { Address = address };
-        guard = new AccessGuard(caller, rules, audit, indexer);
+        guard = new AccessGuard(caller, rules, audit, indexer, roster);
         context.Items[Key] = guard;
         return guard;
     }

@@ -66,11 +66,12 @@ internal static class PatientAccessSql
     }
 
     /// <summary>
-    /// "This column holds the id of a patient the commune doctor's station manages": the doctor's usual reach, and so
-    /// the small first check of a single read (<see cref="AccessGuard.ReadFilter"/>). Null for other roles.
+    /// The id of the one patient the row (alias, with rkey and id columns) is or names; NULL when it names none or
+    /// several. A commune doctor's read by id checks that patient against <see cref="StationRoster"/>.
     /// </summary>
-    public static Func<string, string>? ManagedByStation(SqlParameters p, Caller caller) =>
-        caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is { } org ? Managed(p.Add(org)) : null;
+    public static string SolePatient(string alias, string type) => type == "Patient" ? $"{alias}.id"
+        : $"(SELECT CASE WHEN MIN(sp.target_id) = MAX(sp.target_id) THEN MIN(sp.target_id) END FROM ix_reference sp " +
+          $"WHERE sp.rkey = {alias}.rkey AND sp.target_type = 'Patient')";
 
     // A count, not EXISTS: PostgreSQL turns a nested EXISTS into a join, and a prepared statement's plan then walks
     // the station's thousands of patients from the organization's side (it cannot know which station it will be).

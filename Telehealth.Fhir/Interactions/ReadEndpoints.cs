@@ -39,13 +39,14 @@ public static class ReadEndpoints
         var guard = session.Guard;
         guard?.Require(type, 'r');
         var p = new Storage.Sql.SqlParameters();
-        var (filter, complete) = guard?.ReadFilter(p, "r", type) ?? (null, true);
-        var (stored, visible) = await ResourceReader.ReadWithAsync(session, type, id, version, p, filter, ct)
+        var check = guard?.ForRead(p, "r", type);
+        var (stored, visible, patient) = await ResourceReader.ReadWithAsync(session, type, id, version, p, check?.Filter, check?.Patient, ct)
             ?? throw FhirException.NotFound(version is { } v ? $"{type}/{id} has no version {v}." : $"{type}/{id} does not exist.");
         if (guard is not null)
         {
-            // Not passing a partial filter, or being deleted (no index rows left to filter on), needs the full check.
-            if (!visible && complete && !stored.Deleted) throw guard.Refused(interaction, stored);
+            if (check?.Patient is not null) visible = !stored.Deleted && await guard.StationManagesAsync(session, patient, ct);
+            // Not the station's own patient, or deleted (no index rows left to filter on): the full check decides.
+            if (!visible && check?.Filter is not null && !stored.Deleted) throw guard.Refused(interaction, stored);
             if (!visible) await guard.CheckReadAsync(session, stored, interaction, ct);
             if (!stored.Deleted) await audit.RecordReadAsync(guard.Caller, interaction, [stored], null, ct);
         }

@@ -7,11 +7,11 @@ public static class ResourceReader
 {
     /// <summary>Reads the current version (deleted or not).</summary>
     public static async Task<StoredResource?> ReadAsync(RecordSession session, string type, string id, CancellationToken ct) =>
-        (await ReadWithAsync(session, type, id, null, new Sql.SqlParameters(), null, ct))?.Stored;
+        (await ReadWithAsync(session, type, id, null, new Sql.SqlParameters(), null, null, ct))?.Stored;
 
     /// <summary>Reads one version (a deletion's version has no JSON).</summary>
     public static async Task<StoredResource?> ReadVersionAsync(RecordSession session, string type, string id, int version, CancellationToken ct) =>
-        (await ReadWithAsync(session, type, id, version, new Sql.SqlParameters(), null, ct))?.Stored;
+        (await ReadWithAsync(session, type, id, version, new Sql.SqlParameters(), null, null, ct))?.Stored;
 
     /// <summary>
     /// Reads the current version inside a write, locking its row on PostgreSQL until the transaction ends. The row is
@@ -55,21 +55,23 @@ public static class ResourceReader
     /// <summary>
     /// Reads the current version, or version <paramref name="version"/>, together with whether the row passes
     /// <paramref name="visible"/> (a predicate over alias <c>r</c>, with its values in <paramref name="p"/>; null passes
-    /// everything): one statement, so a caller's access check costs no round trip of its own.
+    /// everything) and the value of <paramref name="column"/> (an expression over <c>r</c>; null reads none): one
+    /// statement, so a caller's access check costs no round trip of its own.
     /// </summary>
-    public static async Task<(StoredResource Stored, bool Visible)?> ReadWithAsync(RecordSession session, string type, string id, int? version,
-        Sql.SqlParameters p, string? visible, CancellationToken ct)
+    public static async Task<(StoredResource Stored, bool Visible, string? Column)?> ReadWithAsync(RecordSession session, string type, string id,
+        int? version, Sql.SqlParameters p, string? visible, string? column, CancellationToken ct)
     {
         var check = visible is null ? "1" : $"CASE WHEN {visible} THEN 1 ELSE 0 END";
+        var extra = column ?? "NULL";
         var sql = version is null
-            ? $"SELECT r.rkey, r.version, r.last_updated, r.deleted, v.json, {check} FROM resource r " +
+            ? $"SELECT r.rkey, r.version, r.last_updated, r.deleted, v.json, {check}, {extra} FROM resource r " +
               $"JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version WHERE r.type = {p.Add(type)} AND r.id = {p.Add(id)}"
-            : $"SELECT r.rkey, r.version, r.last_updated, CASE WHEN r.method = 'DELETE' THEN 1 ELSE 0 END, r.json, {check} FROM resource_version r " +
+            : $"SELECT r.rkey, r.version, r.last_updated, CASE WHEN r.method = 'DELETE' THEN 1 ELSE 0 END, r.json, {check}, {extra} FROM resource_version r " +
               $"WHERE r.type = {p.Add(type)} AND r.id = {p.Add(id)} AND r.version = {p.Add(version.Value)}";
         await using var cmd = session.Command(sql, [.. p.Values]);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return (Current(reader, type, id), Convert.ToInt32(reader.GetValue(5)) != 0);
+        return (Current(reader, type, id), Convert.ToInt32(reader.GetValue(5)) != 0, reader.IsDBNull(6) ? null : reader.GetString(6));
     }
 
     /// <summary>Loads the current, not deleted, versions of many resources by key, in one query, in the keys' order.</summary>
