@@ -38,6 +38,42 @@ public static class LoadDriver
         return runs.Select(r => r.Result()).ToList();
     }
 
+    /// <summary>
+    /// The same clients, each pacing itself so that together they offer <paramref name="perSecond"/> requests a second
+    /// (the rate a goal names) instead of as many as they can. A request a slow answer held back counts from when it
+    /// was due, not from when it could go, so a stall is not hidden by the requests it kept from being sent.
+    /// </summary>
+    public static async Task<Measurement> RunAtRateAsync(string name, int clients, TimeSpan duration, double perSecond,
+        Func<int, long, Task<bool>> operation)
+    {
+        var latencies = Enumerable.Range(0, clients).Select(_ => new List<double>(4096)).ToArray();
+        var errors = 0;
+        var interval = TimeSpan.FromSeconds(clients / perSecond);
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+        {
+            // Clients start spread over one interval, so their requests interleave evenly.
+            var due = interval * client / clients;
+            var lastEnd = TimeSpan.Zero;
+            for (long n = 0; due < duration; n++, due += interval)
+            {
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                var sent = clock.Elapsed;
+                bool ok;
+                try { ok = await operation(client, n); }
+                catch (HttpRequestException) { ok = false; }
+                var end = clock.Elapsed;
+                // Held back by the previous answer: from when it was due. Woken late by the timer: from when it went.
+                latencies[client].Add((end - (lastEnd > due ? due : sent)).TotalMilliseconds);
+                lastEnd = end;
+                if (!ok) Interlocked.Increment(ref errors);
+            }
+        }));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Measurement(name, all.Length, errors, clock.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+    }
+
     /// <summary>One operation's latencies over one or more stretches of time; each client's requests keep counting on.</summary>
     private sealed class Run(string name, int clients)
     {
