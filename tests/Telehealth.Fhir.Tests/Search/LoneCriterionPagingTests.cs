@@ -43,25 +43,10 @@ public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSea
         var patients = await CreateAtAsync(positions);
         var inOrder = patients.Select(p => p.Id).ToList();
 
-        var forward = new List<Bundle> { await Client.SearchAsync(Query(kind, 2)) };
-        while (Link(forward[^1], "next") is { } next)
-        {
-            Assert.True(forward.Count < 20, "The next links never end.");
-            forward.Add(await Client.SearchAsync(next));
-        }
+        var forward = await WalkForwardAsync(await Client.SearchAsync(Query(kind, 2)));
         Assert.Equal(inOrder, forward.SelectMany(MatchIds).ToList());
         Assert.Null(Link(forward[0], "previous"));
-
-        var backward = new List<List<string>> { MatchIds(forward[^1]) };
-        var page = forward[^1];
-        while (Link(page, "previous") is { } previous)
-        {
-            Assert.True(backward.Count < 20, "The previous links never end.");
-            page = await Client.SearchAsync(previous);
-            backward.Add(MatchIds(page));
-        }
-        backward.Reverse();
-        Assert.Equal(forward.Select(MatchIds), backward);
+        Assert.Equal(forward.Select(MatchIds), await WalkBackAsync(forward[^1]));
     }
 
     [Theory]

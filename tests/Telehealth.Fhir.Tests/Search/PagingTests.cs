@@ -21,19 +21,6 @@ public abstract class PagingTests<TStore>(TStore store) : TaggedSearchTests<TSto
         return patients;
     }
 
-    /// <summary>Follows next links from <paramref name="first"/>; <paramref name="betweenPages"/> runs before each next page is read.</summary>
-    private async Task<List<Bundle>> WalkForwardAsync(Bundle first, Func<Task>? betweenPages = null)
-    {
-        var pages = new List<Bundle> { first };
-        while (Link(pages[^1], "next") is { } next)
-        {
-            Assert.True(pages.Count < 100, "The next links never end.");
-            if (betweenPages is not null) await betweenPages();
-            pages.Add(await Client.SearchAsync(next));
-        }
-        return pages;
-    }
-
     [Fact]
     public async Task Next_links_visit_every_match_once_and_the_last_page_has_no_next()
     {
@@ -66,16 +53,7 @@ public abstract class PagingTests<TStore>(TStore store) : TaggedSearchTests<TSto
         Assert.Equal(visited.Count, visited.Distinct().Count());
         Assert.Equal(expected, visited.Order());
 
-        var backward = new List<List<string>> { MatchIds(forward[^1]) };
-        var page = forward[^1];
-        while (Link(page, "previous") is { } previous)
-        {
-            Assert.True(backward.Count < 100, "The previous links never end.");
-            page = await Client.SearchAsync(previous);
-            backward.Add(MatchIds(page));
-        }
-        backward.Reverse();
-        Assert.Equal(forward.Select(MatchIds), backward);
+        Assert.Equal(forward.Select(MatchIds), await WalkBackAsync(forward[^1]));
     }
 
     [Fact]

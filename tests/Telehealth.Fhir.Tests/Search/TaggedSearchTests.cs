@@ -92,6 +92,34 @@ public abstract class TaggedSearchTests<TStore>(TStore store) : IClassFixture<TS
         return await FhirHttp.OutcomeTextAsync(response);
     }
 
+    /// <summary>Follows next links from <paramref name="first"/>; <paramref name="betweenPages"/> runs before each next page is read.</summary>
+    protected async Task<List<Bundle>> WalkForwardAsync(Bundle first, Func<Task>? betweenPages = null)
+    {
+        var pages = new List<Bundle> { first };
+        while (Link(pages[^1], "next") is { } next)
+        {
+            Assert.True(pages.Count < 100, "The next links never end.");
+            if (betweenPages is not null) await betweenPages();
+            pages.Add(await Client.SearchAsync(next));
+        }
+        return pages;
+    }
+
+    /// <summary>Follows previous links from <paramref name="last"/>: the match ids of each page, first page first.</summary>
+    protected async Task<List<List<string>>> WalkBackAsync(Bundle last)
+    {
+        var pages = new List<List<string>> { MatchIds(last) };
+        var page = last;
+        while (Link(page, "previous") is { } previous)
+        {
+            Assert.True(pages.Count < 100, "The previous links never end.");
+            page = await Client.SearchAsync(previous);
+            pages.Add(MatchIds(page));
+        }
+        pages.Reverse();
+        return pages;
+    }
+
     protected static string? Link(Bundle bundle, string relation) => bundle.Link.FirstOrDefault(l => l.Relation == relation)?.Url;
 
     protected static List<string> MatchIds(Bundle bundle) =>
