@@ -59,7 +59,7 @@ public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogg
     /// period), or several when they read more than one AuditEvent names (<see cref="AuditTrail.MaxEntities"/>): every
     /// resource read is named in some event. Refusals stay one each, with their reasons.
     /// </summary>
-    internal static IEnumerable<AuditRecord> Consolidate(List<AuditRecord> batch)
+    private static IEnumerable<AuditRecord> Consolidate(List<AuditRecord> batch)
     {
         foreach (var refusal in batch.Where(r => !r.Succeeded)) yield return refusal;
         foreach (var group in batch.Where(r => r.Succeeded)
