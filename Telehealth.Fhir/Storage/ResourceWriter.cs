@@ -32,16 +32,23 @@ public static class ResourceWriter
             while (await reader.ReadAsync(ct)) keys[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
         }
         var stored = new StoredResource?[items.Count];
-        await using var batch = new StatementBatch(tx);
-        for (var n = 0; n < items.Count; n++)
+        // PostgreSQL: one command for all. SQLite binds every parameter of a command to each of its statements, so a
+        // command for a thousand resources (150,000 parameters, 9,000 statements) took 38 s; it is in-process, so
+        // small commands cost no round trips.
+        var perCommand = tx.Database.IsPostgres ? Math.Max(1, items.Count) : 20;
+        for (var first = 0; first < items.Count; first += perCommand)
         {
-            var (type, id, json, index) = items[n];
-            if (!keys.TryGetValue((type, id), out var key)) continue;
-            AppendVersion(batch, key, type, id, 1, now, "POST", json);
-            IndexWriter.AppendInsert(batch, key, type, index);
-            stored[n] = new StoredResource(key, type, id, 1, now, false, json);
+            await using var batch = new StatementBatch(tx);
+            for (var n = first; n < Math.Min(items.Count, first + perCommand); n++)
+            {
+                var (type, id, json, index) = items[n];
+                if (!keys.TryGetValue((type, id), out var key)) continue;
+                AppendVersion(batch, key, type, id, 1, now, "POST", json);
+                IndexWriter.AppendInsert(batch, key, type, index);
+                stored[n] = new StoredResource(key, type, id, 1, now, false, json);
+            }
+            await batch.ExecuteAsync(ct);
         }
-        await batch.ExecuteAsync(ct);
         return stored;
     }
 
