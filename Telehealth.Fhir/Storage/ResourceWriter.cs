@@ -35,7 +35,7 @@ public static class ResourceWriter
         // PostgreSQL: one command for all. SQLite binds every parameter of a command to each of its statements, so a
         // command for a thousand resources (150,000 parameters, 9,000 statements) took 38 s; it is in-process, so
         // small commands cost no round trips.
-        var perCommand = tx.Database.IsPostgres ? Math.Max(1, items.Count) : 20;
+        var perCommand = tx.Database.IsPostgres ? items.Count : 20;
         for (var first = 0; first < items.Count; first += perCommand)
         {
             await using var batch = new StatementBatch(tx);

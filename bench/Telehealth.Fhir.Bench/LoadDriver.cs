@@ -70,8 +70,7 @@ public static class LoadDriver
                 if (!ok) Interlocked.Increment(ref errors);
             }
         }));
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Measurement(name, all.Length, errors, clock.Elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+        return Summary(name, latencies, errors, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>One operation's latencies over one or more stretches of time; each client's requests keep counting on.</summary>
@@ -102,11 +101,13 @@ public static class LoadDriver
             seconds += total.Elapsed.TotalSeconds;
         }
 
-        public Measurement Result()
-        {
-            var all = latencies.SelectMany(l => l).Order().ToArray();
-            return new Measurement(name, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
-        }
+        public Measurement Result() => Summary(name, latencies, errors, seconds);
+    }
+
+    private static Measurement Summary(string name, IEnumerable<List<double>> latencies, int errors, double seconds)
+    {
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Measurement(name, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
     }
 
     private static double Percentile(double[] sorted, double p) =>

@@ -105,16 +105,14 @@ public abstract class TaggedSearchTests<TStore>(TStore store) : IClassFixture<TS
         return pages;
     }
 
-    /// <summary>Follows previous links from <paramref name="last"/>: the match ids of each page, first page first.</summary>
-    protected async Task<List<List<string>>> WalkBackAsync(Bundle last)
+    /// <summary>Follows previous links from <paramref name="last"/>: every page, first page first (<paramref name="last"/> last).</summary>
+    protected async Task<List<Bundle>> WalkBackAsync(Bundle last)
     {
-        var pages = new List<List<string>> { MatchIds(last) };
-        var page = last;
-        while (Link(page, "previous") is { } previous)
+        var pages = new List<Bundle> { last };
+        while (Link(pages[^1], "previous") is { } previous)
         {
             Assert.True(pages.Count < 100, "The previous links never end.");
-            page = await Client.SearchAsync(previous);
-            pages.Add(MatchIds(page));
+            pages.Add(await Client.SearchAsync(previous));
         }
         pages.Reverse();
         return pages;
