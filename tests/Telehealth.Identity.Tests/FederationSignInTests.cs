@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Telehealth.Identity.Storage;
 using Telehealth.Identity.Tests.Infrastructure;
 
@@ -84,6 +85,53 @@ public abstract class FederationSignInTests<TFixture, TStore>(TFixture fixture) 
     }
 
     [Fact]
+    public async Task A_role_whose_group_is_gone_upstream_is_taken_away_at_the_next_sign_in_and_the_old_session_stops_renewing()
+    {
+        const string subject = "cr-000810";
+        var account = await CreateAccountAsync("ho.van.chuyen", "Practitioner/bs-ho-van-chuyen", licence: "006111/BYT-CCHN");
+        var first = await HospitalSignInAsync(subject, "openid profile fhirUser offline_access user/*.rs");
+        Assert.Equal(["coordinator", "specialist"], Roles(first.Access));
+
+        // The hospital moves the person out of its specialists' group.
+        await fixture.Hospital.UpdatePersonAsync(subject, FederationFixture<TStore>.People[subject] with { Groups = ["dieu-phoi"] });
+        var second = await HospitalSignInAsync(subject);
+
+        Assert.Equal(["coordinator"], Roles(second.Access));
+        Assert.Equal(["coordinator"], await RolesOfAsync(account.Id));
+        // The session begun while the person was a specialist renews no more (its refresh token would carry the role
+        // forward until its next refresh; a new security stamp ends it now).
+        var renewal = await Oidc.TokenAsync(Host.Client, new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = Oidc.SmartClient, ["refresh_token"] = first.Tokens.RefreshToken,
+        });
+        Assert.Equal("invalid_grant", renewal.Error);
+
+        // Out of every mapped group: the person still signs in (their hospital vouches for them) but holds no role.
+        await fixture.Hospital.UpdatePersonAsync(subject, FederationFixture<TStore>.People[subject] with { Groups = ["dieu-duong"] });
+        Assert.Empty(Roles((await HospitalSignInAsync(subject)).Access));
+        Assert.Empty(await RolesOfAsync(account.Id));
+
+        // Back in a group: granted again.
+        await fixture.Hospital.UpdatePersonAsync(subject, FederationFixture<TStore>.People[subject]);
+        Assert.Equal(["coordinator", "specialist"], Roles((await HospitalSignInAsync(subject)).Access));
+    }
+
+    [Fact]
+    public async Task A_role_a_facility_administrator_gave_stays_when_the_hospital_stops_naming_its_group()
+    {
+        const string subject = "cr-000811";
+        var account = await CreateAccountAsync("mai.thi.giu", "Practitioner/bs-mai-thi-giu", licence: "006112/BYT-CCHN");
+        var added = await fixture.WithUsersAsync(async users => await users.AddToRoleAsync((await users.FindByIdAsync(account.Id))!, "specialist"));
+        Assert.True(added.Succeeded);
+        Assert.Equal(["specialist"], Roles((await HospitalSignInAsync(subject)).Access));
+
+        await fixture.Hospital.UpdatePersonAsync(subject, FederationFixture<TStore>.People[subject] with { Groups = [] });
+
+        Assert.Equal(["specialist"], Roles((await HospitalSignInAsync(subject)).Access));
+        Assert.Equal(["specialist"], await RolesOfAsync(account.Id));
+    }
+
+    [Fact]
     public async Task Without_a_licence_upstream_the_e_mail_of_an_account_of_the_hospital_links_it()
     {
         var account = await CreateAccountAsync("vo.thi.lan", "Practitioner/dd-vo-thi-lan", email: "Lan.Vo@choray.vn");
@@ -143,6 +191,22 @@ public abstract class FederationSignInTests<TFixture, TStore>(TFixture fixture) 
         Assert.Equal(accounts, await fixture.WithUsersAsync(users => users.Users.CountAsync()));
         Assert.Null(await fixture.WithUsersAsync(users => users.FindByLoginAsync(Key, "cr-000456")));
     }
+
+    /// <summary>A whole hospital sign-in in a new browser, ending with the tokens and the validated access token.</summary>
+    private async Task<(TokenResponse Tokens, JsonWebToken Access)> HospitalSignInAsync(
+        string subject, string scope = HospitalJourney.Scope)
+    {
+        using var browser = Host.NewBrowser();
+        var pkce = Pkce.New();
+        var tokens = await HospitalJourney.RedeemAsync(Host, await HospitalJourney.SignInAsync(browser, fixture.Hospital, Key, subject, pkce, scope: scope), pkce);
+        return (tokens, await Oidc.ValidateAsync(Host, tokens.AccessToken, audience: "telehealth-fhir"));
+    }
+
+    private static IReadOnlyList<string> Roles(JsonWebToken access) =>
+        Oidc.Values(access, "role").Order(StringComparer.Ordinal).ToList();
+
+    private Task<List<string>> RolesOfAsync(string userId) => fixture.WithUsersAsync(async users =>
+        (await users.GetRolesAsync((await users.FindByIdAsync(userId))!)).Order(StringComparer.Ordinal).ToList());
 
     private async Task<PlatformUser> CreateAccountAsync(string userName, string fhirUser, string? licence = null, string? email = null)
     {

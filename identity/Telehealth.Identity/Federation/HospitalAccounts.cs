@@ -10,6 +10,12 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Telehealth.Identity.Federation;
 
+/// <summary>What a hospital sign-in changed of an account's roles.</summary>
+public sealed record RoleChanges(IReadOnlyList<string> Granted, IReadOnlyList<string> Removed)
+{
+    public static readonly RoleChanges None = new([], []);
+}
+
 /// <summary>An account waiting for approval as the approval page lists it, with the hospital it came from.</summary>
 public sealed record PendingAccount(string Id, string Name, string? Hospital, string? Licence, string? Email);
 
@@ -72,27 +78,60 @@ public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManage
         return pending;
     }
 
+    /// <summary>The account claim that records a role a hospital's groups granted: value "&lt;hospital key&gt; &lt;role&gt;".</summary>
+    public const string GrantClaim = "telehealth:hospital_role";
+
     /// <summary>
-    /// Adds the roles the person's upstream groups map to (per <see cref="Hospital.Roles"/>). Roles are only added:
-    /// taking one away is a facility administrator's decision, not a side effect of a group missing upstream.
+    /// Brings the roles the person's upstream groups map to (per <see cref="Hospital.Roles"/>) up to date: a mapped
+    /// role not held is granted, and recorded (<see cref="GrantClaim"/>) as this hospital's grant; a role this
+    /// hospital granted earlier whose group is gone upstream is taken away again, unless another hospital's groups
+    /// still grant it. A role the account held before any hospital granted it (a facility administrator's) is never
+    /// taken away by a group missing upstream. Taking a role away also ends the account's other sessions (a new
+    /// security stamp refuses their refresh tokens), so a person moved out of a group does not keep it elsewhere.
     /// </summary>
-    public async Task<IReadOnlyList<string>> GrantMappedRolesAsync(PlatformUser user, Hospital hospital, ClaimsPrincipal upstream)
+    public async Task<RoleChanges> SyncMappedRolesAsync(PlatformUser user, Hospital hospital, ClaimsPrincipal upstream)
     {
-        var granted = new List<string>();
-        // Read once per sign-in: usually every mapped role is already held and nothing else is asked of the database.
+        var mapped = hospital.RolesFor(upstream.GetClaims(hospital.GroupsClaim));
+        // Read once per sign-in: usually nothing changed and nothing else is asked of the database.
         // Case-insensitive, as Identity compares normalized role names.
         var held = await users.GetRolesAsync(user);
-        foreach (var role in hospital.RolesFor(upstream.GetClaims(hospital.GroupsClaim)))
+        var grants = (await users.GetClaimsAsync(user)).Where(c => c.Type == GrantClaim).ToList();
+        var ours = grants.Where(c => GrantedBy(c, hospital.Key) is not null).ToList();
+        var toGrant = mapped.Where(r => !held.Contains(r, StringComparer.OrdinalIgnoreCase)).ToList();
+        var lapsed = ours.Where(c => !mapped.Contains(GrantedBy(c, hospital.Key)!, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (toGrant.Count == 0 && lapsed.Count == 0) return RoleChanges.None;
+
+        var removed = new List<string>();
+        // All or nothing: a sign-in that fails half-way leaves the roles as they were.
+        await using var transaction = await store.Database.BeginTransactionAsync();
+        foreach (var role in toGrant)
         {
-            if (held.Contains(role, StringComparer.OrdinalIgnoreCase)) continue;
             await roles.EnsureRoleAsync(role);
             Check(await users.AddToRoleAsync(user, role), hospital, user.Id);
-            granted.Add(role);
         }
-        if (granted.Count > 0)
-            logger.LogInformation("{Hospital} groups granted {Roles} to account {UserId}", hospital.Key, granted, user.Id);
-        return granted;
+        if (toGrant.Count > 0)
+            Check(await users.AddClaimsAsync(user, toGrant.Select(r => new Claim(GrantClaim, $"{hospital.Key} {r}"))), hospital, user.Id);
+        if (lapsed.Count > 0)
+        {
+            Check(await users.RemoveClaimsAsync(user, lapsed), hospital, user.Id);
+            var stillGranted = grants.Except(lapsed).Select(c => c.Value[(c.Value.IndexOf(' ') + 1)..]).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            foreach (var role in lapsed.Select(c => GrantedBy(c, hospital.Key)!).Where(r => !stillGranted.Contains(r)))
+            {
+                if (!held.Contains(role, StringComparer.OrdinalIgnoreCase)) continue;
+                Check(await users.RemoveFromRoleAsync(user, role), hospital, user.Id);
+                removed.Add(role);
+            }
+            if (removed.Count > 0) Check(await users.UpdateSecurityStampAsync(user), hospital, user.Id);
+        }
+        await transaction.CommitAsync();
+        logger.LogInformation("{Hospital} groups granted {Granted} to and took {Removed} from account {UserId}",
+            hospital.Key, toGrant, removed, user.Id);
+        return new RoleChanges(toGrant, removed);
     }
+
+    // The role of a grant claim if this hospital made it.
+    private static string? GrantedBy(Claim grant, string hospitalKey) =>
+        grant.Value.StartsWith(hospitalKey + " ", StringComparison.Ordinal) ? grant.Value[(hospitalKey.Length + 1)..] : null;
 
     /// <summary>The accounts waiting for approval within the administrator's scope, each with its hospital, in one query.</summary>
     public async Task<IReadOnlyList<PendingAccount>> ListPendingAsync(StaffScope scope)

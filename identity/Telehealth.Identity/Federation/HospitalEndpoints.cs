@@ -93,7 +93,7 @@ public static class HospitalEndpoints
             return Results.Redirect("/account/notice/" + refusal);
         }
 
-        await accounts.GrantMappedRolesAsync(user, hospital, upstream);
+        await accounts.SyncMappedRolesAsync(user, hospital, upstream);
         // The session is ours, like a password sign-in; "amr" records that the hospital authenticated the person.
         await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: "hospital:" + hospital.Key);
         Log("succeeded");

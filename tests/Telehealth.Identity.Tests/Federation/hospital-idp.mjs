@@ -10,7 +10,12 @@
 // Signing in: GET /interaction/<uid> shows a form with one field, `login` (a subject from `accounts`); posting it
 // signs that person in; posting `cancel` answers access_denied. Consent is given at once: the platform is the
 // hospital's own first-party client.
+//
+// The hospital's directory changes while it runs: each line on standard input is a JSON document
+// { "id": 1, "subject": "...", "person": { ...claims } } that replaces (or adds) that person; the server answers
+// on standard output with "updated <id>" once the next sign-in sees the change.
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,6 +113,12 @@ function fail(message) {
 }
 
 // The test that started this process holds its stdin: when the test host goes away, so does the hospital.
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+const directory = createInterface({ input: process.stdin });
+directory.on('line', (line) => {
+  if (!line.trim()) return;
+  const { id, subject, person } = JSON.parse(line);
+  accounts[subject] = person;
+  console.log(`updated ${id}`);
+});
+directory.on('close', () => process.exit(0));
 server.listen(config.port, '127.0.0.1', () => console.log(`hospital login server ready at ${config.issuer}`));

@@ -34,6 +34,9 @@ public abstract class FederationFixture<TStore> : IAsyncLifetime where TStore : 
         ["cr-000790"] = new("Đỗ Văn Khước", "009998/BYT-CCHN", ["bac-si-chuyen-khoa"]),
         // Claims the licence of bs.xa, who works at the Phú Túc commune station, not at Chợ Rẫy.
         ["cr-000791"] = new("Trần Văn Giả", "002135/BTR-CCHN", ["bac-si-chuyen-khoa"]),
+        // Moved between groups at the hospital while the tests run (HospitalLoginServer.UpdatePersonAsync).
+        ["cr-000810"] = new("Hồ Văn Chuyển", "006111/BYT-CCHN", ["bac-si-chuyen-khoa", "dieu-phoi"]),
+        ["cr-000811"] = new("Mai Thị Giữ", "006112/BYT-CCHN", ["bac-si-chuyen-khoa"]),
         // No licence upstream; found by the e-mail of a local account of Chợ Rẫy.
         ["cr-000800"] = new("Võ Thị Lan", null, ["dieu-phoi"], "lan.vo@choray.vn"),
     };

@@ -20,9 +20,9 @@ public static class HospitalJourney
     /// returns where the browser ended: the client's redirect URI with a code, or a page of the identity service.
     /// </summary>
     public static async Task<BrowserPage> SignInAsync(Browser browser, HospitalLoginServer hospital, string hospitalKey,
-        string subject, Pkce pkce, string? idp = null, bool cancel = false)
+        string subject, Pkce pkce, string? idp = null, bool cancel = false, string scope = Scope)
     {
-        var url = Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, Scope, "st-" + subject, pkce);
+        var url = Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, scope, "st-" + subject, pkce);
         if (idp is not null) url += "&idp=" + Uri.EscapeDataString(idp);
         var page = await browser.OpenAsync(url, AtClient);
 

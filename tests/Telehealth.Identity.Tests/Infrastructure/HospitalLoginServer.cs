@@ -25,6 +25,10 @@ public sealed class HospitalLoginServer : IDisposable
 
     private readonly Process process;
     private readonly StringBuilder output = new();
+    private readonly Dictionary<string, TaskCompletionSource> pendingUpdates = [];
+    private int updates;
+
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     private HospitalLoginServer(Process process, string issuer)
     {
@@ -55,7 +59,7 @@ public sealed class HospitalLoginServer : IDisposable
             issuer,
             client = new { id = clientId, secret = clientSecret, redirectUris = redirectUris.ToArray() },
             accounts = people,
-        }, new JsonSerializerOptions { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull });
+        }, Json);
 
         var start = new ProcessStartInfo("node", [Path.Combine(AppContext.BaseDirectory, "Federation", "hospital-idp.mjs")])
         {
@@ -84,6 +88,21 @@ public sealed class HospitalLoginServer : IDisposable
         }
     }
 
+    /// <summary>
+    /// Changes a person at the hospital (their groups, say), as the hospital's own directory would; returns once the
+    /// server has taken it, so the next sign-in sees it.
+    /// </summary>
+    public async Task UpdatePersonAsync(string subject, HospitalPerson person)
+    {
+        var id = Interlocked.Increment(ref updates);
+        var taken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (output) pendingUpdates[$"updated {id}"] = taken;
+        await process.StandardInput.WriteLineAsync(JsonSerializer.Serialize(new { id, subject, person }, Json));
+        await process.StandardInput.FlushAsync();
+        try { await taken.Task.WaitAsync(TimeSpan.FromSeconds(10)); }
+        catch (TimeoutException) { throw new TimeoutException($"The hospital login server did not take update {id}:\n{Output}"); }
+    }
+
     /// <summary>What the server printed, for failure messages.</summary>
     public string Output
     {
@@ -92,7 +111,14 @@ public sealed class HospitalLoginServer : IDisposable
 
     private void Record(string? line)
     {
-        if (line is not null) lock (output) output.AppendLine(line);
+        if (line is null) return;
+        TaskCompletionSource? taken;
+        lock (output)
+        {
+            output.AppendLine(line);
+            pendingUpdates.Remove(line, out taken);
+        }
+        taken?.TrySetResult();
     }
 
     private async Task WaitForDiscoveryAsync()
