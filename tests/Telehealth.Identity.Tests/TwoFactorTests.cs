@@ -43,6 +43,8 @@ public abstract class TwoFactorTests<TStore>(TStore store) : IClassFixture<TStor
         var uri = PageForms.Link(page, "key-uri")!;
         var secret = Regex.Match(uri, "secret=([A-Z2-7]+)&").Groups[1].Value;
         Assert.Equal($"otpauth://totp/Telehealth:{account.UserName}?secret={secret}&issuer=Telehealth&digits=6", uri);
+        // The QR code an app scans holds the same URI.
+        Assert.Equal(uri, QrCodes.Read(PageForms.ImageSource(page, "key-qr")!));
         var grouped = PageForms.ElementText(page, "shared-key")!;
         Assert.Equal(secret.ToLowerInvariant(), grouped.Replace(" ", ""));
         Assert.All(grouped.Split(' ')[..^1], group => Assert.Equal(4, group.Length));

@@ -13,6 +13,7 @@ public sealed record TwoFactorText
     public required string Policy { get; init; }
     public required string InstallApp { get; init; }
     public required string AddKey { get; init; }
+    public required string QrCode { get; init; }
     public required string SecretKey { get; init; }
     public required string OpenInApp { get; init; }
     public required string EnterCode { get; init; }
@@ -37,7 +38,8 @@ public sealed record TwoFactorText
         Policy = "Khi vận hành thật, bác sĩ, điều phối viên và quản trị viên bắt buộc dùng xác thực hai bước; "
             + "chỉ bản demo (./run.sh) tắt yêu cầu này. Bệnh nhân có thể tự bật.",
         InstallApp = "1. Cài một ứng dụng xác thực trên điện thoại (Google Authenticator, Microsoft Authenticator, FreeOTP…).",
-        AddKey = "2. Thêm tài khoản vào ứng dụng bằng khóa bí mật dưới đây, hoặc mở liên kết trên điện thoại.",
+        AddKey = "2. Quét mã QR dưới đây bằng ứng dụng, hoặc nhập khóa bí mật, hoặc mở liên kết trên điện thoại.",
+        QrCode = "Mã QR của khóa bí mật",
         SecretKey = "Khóa bí mật",
         OpenInApp = "Mở trong ứng dụng xác thực",
         EnterCode = "3. Nhập mã 6 chữ số mà ứng dụng hiển thị.",
@@ -64,7 +66,8 @@ public sealed record TwoFactorText
         Policy = "In production, doctors, coordinators and administrators must use two-step verification; "
             + "only the demo (./run.sh) turns this requirement off. Patients may turn it on for themselves.",
         InstallApp = "1. Install an authenticator app on your phone (Google Authenticator, Microsoft Authenticator, FreeOTP…).",
-        AddKey = "2. Add an account in the app with the secret key below, or open the link on your phone.",
+        AddKey = "2. Scan the QR code below with the app, or type in the secret key, or open the link on your phone.",
+        QrCode = "QR code of the secret key",
         SecretKey = "Secret key",
         OpenInApp = "Open in the authenticator app",
         EnterCode = "3. Enter the 6-digit code the app shows.",

@@ -46,6 +46,13 @@ public static partial class PageForms
         return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
     }
 
+    /// <summary>The src of the element with this id (HTML-decoded), or null.</summary>
+    public static string? ImageSource(string html, string id)
+    {
+        var match = Regex.Match(html, $"id=\"{Regex.Escape(id)}\" src=\"([^\"]*)\"");
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
     /// <summary>Every text of elements with this class, in order (HTML-decoded).</summary>
     public static IReadOnlyList<string> ClassTexts(string html, string cssClass) =>
         Regex.Matches(html, $"class=\"{Regex.Escape(cssClass)}\"[^>]*>([^<]*)<")

@@ -7,7 +7,7 @@ using Telehealth.Identity.Storage;
 namespace Telehealth.Identity.Pages.Account;
 
 /// <summary>
-/// Turns on two-step verification: shows the shared key and its otpauth URI, checks one code from the app, then shows
+/// Turns on two-step verification: shows the shared key, its otpauth URI and that URI as a QR code, checks one code from the app, then shows
 /// the recovery codes once. Reached by a signed-in person who chooses it (patients may), or right after the password
 /// by someone who must use it and has not set it up (see <see cref="TwoFactorSignIn.BeginEnrolmentAsync"/>).
 /// </summary>
@@ -31,6 +31,9 @@ public sealed class SetupModel(UserManager<PlatformUser> users, SignInManager<Pl
     public string? GroupedKey { get; private set; }
 
     public string? KeyUri { get; private set; }
+
+    /// <summary>The key URI as a QR code for the app to scan (a data: URI).</summary>
+    public string? KeyQrCode { get; private set; }
 
     public IReadOnlyList<string>? RecoveryCodes { get; private set; }
 
@@ -99,6 +102,7 @@ public sealed class SetupModel(UserManager<PlatformUser> users, SignInManager<Pl
         }
         GroupedKey = TwoFactorCodes.GroupedKey(key);
         KeyUri = TwoFactorCodes.KeyUri(user.UserName!, key);
+        KeyQrCode = TwoFactorCodes.KeyQrCode(KeyUri);
     }
 
     private RedirectToPageResult ToSignIn() =>
