@@ -1,9 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Telehealth.Identity.Accounts;
 using Telehealth.Identity.Storage;
 using Telehealth.Identity.Tests.Infrastructure;
 
@@ -178,17 +176,74 @@ public abstract class TwoFactorTests<TStore>(TStore store) : IClassFixture<TStor
         Assert.Equal("/account/twofactor", step.AbsolutePath, ignoreCase: true);
     }
 
+    [Fact]
+    public async Task A_facility_admin_resets_a_lost_phones_second_step_and_the_person_enrols_a_new_key_at_the_next_sign_in()
+    {
+        var account = await NewAccountAsync("specialist", enrolled: true);
+        var before = await SignInAsync(account, "openid offline_access user/*.rs");
+        var administrator = await NewAccountAsync("facility_admin", enrolled: true);
+        using var admin = Host.NewBrowser();
+        var password = await admin.SignInAsync(new Uri(Host.BaseUrl + "/account/login?ReturnUrl=%2Fadmin%2Fstaff"), administrator.UserName, Password);
+        var code = await admin.SubmitAsync(admin.RedirectTarget(password).ToString(), new Dictionary<string, string> { ["Code"] = Totp.Now(administrator.Key!) });
+        Assert.Equal("/admin/staff", admin.RedirectTarget(code).AbsolutePath);
+        Assert.Contains("Đặt lại xác thực hai bước", await admin.ReadAsync("admin/staff"));
+
+        var reset = await admin.SubmitAsync("admin/staff", new Dictionary<string, string>(), $"admin/staff?handler=ResetTwoFactor&id={account.Id}");
+
+        Assert.StartsWith($"Đã đặt lại xác thực hai bước của tài khoản {account.UserName}:",
+            PageForms.ElementText(await reset.Content.ReadAsStringAsync(), "message"));
+        await using (var scope = Host.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
+            var user = (await users.FindByIdAsync(account.Id))!;
+            Assert.False(user.TwoFactorEnabled);
+            Assert.NotEqual(account.Key, await users.GetAuthenticatorKeyAsync(user));
+            Assert.Equal(0, await users.CountRecoveryCodesAsync(user));
+        }
+        var renewal = await Oidc.TokenAsync(Host.Client, new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token", ["client_id"] = Oidc.SmartClient, ["refresh_token"] = before.RefreshToken,
+        });
+        Assert.Equal("invalid_grant", renewal.Error);
+        // The password alone opens nothing: staff must set up the new key first.
+        using (var later = Host.NewBrowser())
+            Assert.Equal("/account/setup", (await PasswordStepAsync(later, account)).Next.AbsolutePath, ignoreCase: true);
+
+        // Not their own, and not another facility's.
+        var own = await admin.SubmitAsync("admin/staff", new Dictionary<string, string>(), $"admin/staff?handler=ResetTwoFactor&id={administrator.Id}");
+        Assert.Contains("Bạn không thể tự đặt lại", PageForms.ElementText(await own.Content.ReadAsStringAsync(), "message"));
+        var other = await NewAccountAsync("specialist", enrolled: true, organization: "Organization/bv-cho-ray");
+        var refused = await admin.SubmitAsync("admin/staff", new Dictionary<string, string>(), $"admin/staff?handler=ResetTwoFactor&id={other.Id}");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.True((await FindAsync(administrator.Id)).TwoFactorEnabled);
+        Assert.True((await FindAsync(other.Id)).TwoFactorEnabled);
+        Assert.Equal(other.Key, await AuthenticatorKeyAsync(other.Id));
+    }
+
+    /// <summary>Password and the app's code through to the client's tokens.</summary>
+    private async Task<TokenResponse> SignInAsync(Account account, string scope)
+    {
+        using var browser = Host.NewBrowser();
+        var (_, pkce, step) = await PasswordStepAsync(browser, account, scope: scope);
+        var right = await browser.SubmitAsync(step.ToString(), new Dictionary<string, string> { ["Code"] = Totp.Now(account.Key!) });
+        var callback = browser.RedirectTarget(await browser.GetAsync(browser.RedirectTarget(right)));
+        var tokens = await Oidc.RedeemCodeAsync(Host.Client, Oidc.SmartClient, Oidc.SmartRedirect, Oidc.Query(callback)["code"], pkce.Verifier);
+        Assert.Equal(HttpStatusCode.OK, tokens.Status);
+        return tokens;
+    }
+
     /// <summary>Starts an authorization request and gives the password; returns where the sign-in page sent the browser.</summary>
-    private async Task<(string Authorize, Pkce Pkce, Uri Next)> PasswordStepAsync(Browser browser, Account account, bool english = false)
+    private async Task<(string Authorize, Pkce Pkce, Uri Next)> PasswordStepAsync(Browser browser, Account account, bool english = false,
+        string scope = "openid user/*.rs")
     {
         var pkce = Pkce.New();
-        var authorize = Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, "openid user/*.rs", "s", pkce);
+        var authorize = Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, scope, "s", pkce);
         var toLogin = browser.RedirectTarget(await browser.GetAsync(authorize));
         if (english) toLogin = new Uri(toLogin + "&lang=en");
         return (authorize, pkce, browser.RedirectTarget(await browser.SignInAsync(toLogin, account.UserName, Password)));
     }
 
-    private async Task<Account> NewAccountAsync(string role, bool enrolled)
+    private async Task<Account> NewAccountAsync(string role, bool enrolled, string organization = "Organization/tyt-phu-tuc")
     {
         var name = "tk." + Guid.NewGuid().ToString("N")[..10];
         await using var scope = Host.Services.CreateAsyncScope();
@@ -198,7 +253,7 @@ public abstract class TwoFactorTests<TStore>(TStore store) : IClassFixture<TStor
             UserName = name,
             DisplayName = "Thử nghiệm " + name,
             FhirUser = role == "patient" ? "Patient/" + name : "Practitioner/" + name,
-            Organization = role == "patient" ? null : "Organization/tyt-phu-tuc",
+            Organization = role == "patient" ? null : organization,
         };
         Assert.True((await users.CreateAsync(user, Password)).Succeeded);
         Assert.True((await users.AddToRoleAsync(user, role)).Succeeded);
@@ -241,36 +296,3 @@ public sealed class TwoFactorPostgresStore : PostgresTestStore
 public sealed class SqliteTwoFactorTests(TwoFactorSqliteStore store) : TwoFactorTests<TwoFactorSqliteStore>(store);
 
 public sealed class PostgresTwoFactorTests(TwoFactorPostgresStore store) : TwoFactorTests<TwoFactorPostgresStore>(store);
-
-/// <summary>Who must use a second factor, read from configuration.</summary>
-public sealed class TwoFactorRulesTests
-{
-    private static TwoFactorRules Rules(params (string Key, string Value)[] settings) => TwoFactorRules.From(
-        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
-
-    [Fact]
-    public void Production_requires_it_of_the_five_staff_roles_and_not_of_patients()
-    {
-        var rules = Rules();
-        Assert.True(rules.Required);
-        Assert.Equal(["commune_doctor", "coordinator", "facility_admin", "platform_admin", "specialist"], rules.RequiredRoles.Order());
-        Assert.True(rules.AppliesTo(["specialist"]));
-        Assert.False(rules.AppliesTo(["patient"]));
-    }
-
-    [Fact]
-    public void Demo_mode_turns_it_off_unless_configured()
-    {
-        Assert.False(Rules(("Demo:Load", "true")).Required);
-        Assert.True(Rules(("Demo:Load", "true"), ("Identity:TwoFactor:Required", "true")).Required);
-        Assert.False(Rules(("Identity:TwoFactor:Required", "false")).AppliesTo(["platform_admin"]));
-    }
-
-    [Fact]
-    public void The_roles_may_be_a_list_or_one_comma_separated_value()
-    {
-        Assert.Equal(["platform_admin"], Rules(("Identity:TwoFactor:RequiredRoles:0", "platform_admin")).RequiredRoles);
-        Assert.Equal(["facility_admin", "platform_admin"],
-            Rules(("Identity:TwoFactor:RequiredRoles", "platform_admin, facility_admin")).RequiredRoles.Order());
-    }
-}

@@ -29,7 +29,7 @@ public sealed record StaffCreation(StaffMember? Created, string? GeneratedPasswo
 
 public enum StaffChange { Done, NotFound, Forbidden, OwnAccount }
 
-/// <summary>Lists, creates, disables and re-enables staff accounts, always within an administrator's <see cref="StaffScope"/>.</summary>
+/// <summary>Lists, creates, disables and re-enables staff accounts and resets their two-step verification, always within an administrator's <see cref="StaffScope"/>.</summary>
 public sealed class StaffAccounts(UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, IdentityStore store,
     IOpenIddictTokenManager tokens, IOpenIddictAuthorizationManager authorizations)
 {
@@ -111,10 +111,8 @@ public sealed class StaffAccounts(UserManager<PlatformUser> users, RoleManager<I
     /// </summary>
     public async Task<StaffChange> SetDisabledAsync(StaffScope scope, string actorId, string accountId, bool disabled)
     {
-        if (await users.FindByIdAsync(accountId) is not { } account) return StaffChange.NotFound;
-        if (!(await users.GetRolesAsync(account)).Any(StaffAdministration.StaffRoles.Contains) || !scope.Covers(account.Organization))
-            return StaffChange.Forbidden;
-        if (account.Id == actorId) return StaffChange.OwnAccount;
+        var (account, refusal) = await ManagedAsync(scope, actorId, accountId);
+        if (account is null) return refusal;
 
         if (!disabled)
         {
@@ -135,6 +133,39 @@ public sealed class StaffAccounts(UserManager<PlatformUser> users, RoleManager<I
         await tokens.RevokeBySubjectAsync(account.Id);
         await authorizations.RevokeBySubjectAsync(account.Id);
         return StaffChange.Done;
+    }
+
+    /// <summary>
+    /// Turns off an account's two-step verification, for a person whose phone was lost or replaced: the authenticator
+    /// key is replaced (codes from the old app are worthless), the recovery codes are void, and every session and token
+    /// ends. At the next sign-in the person sets up the new key, where the rules require it before anything else.
+    /// Only a staff account within the scope, and never the administrator's own.
+    /// </summary>
+    public async Task<StaffChange> ResetTwoFactorAsync(StaffScope scope, string actorId, string accountId)
+    {
+        var (account, refusal) = await ManagedAsync(scope, actorId, accountId);
+        if (account is null) return refusal;
+
+        await using (var transaction = await store.Database.BeginTransactionAsync())
+        {
+            Check(await users.SetTwoFactorEnabledAsync(account, false));
+            // A new key and a new security stamp: the cookie and refresh tokens begun before now are refused.
+            Check(await users.ResetAuthenticatorKeyAsync(account));
+            await users.GenerateNewTwoFactorRecoveryCodesAsync(account, 0);
+            await transaction.CommitAsync();
+        }
+        await tokens.RevokeBySubjectAsync(account.Id);
+        await authorizations.RevokeBySubjectAsync(account.Id);
+        return StaffChange.Done;
+    }
+
+    // The account an administrator may change: a staff account within their scope, not their own.
+    private async Task<(PlatformUser? Account, StaffChange Refusal)> ManagedAsync(StaffScope scope, string actorId, string accountId)
+    {
+        if (await users.FindByIdAsync(accountId) is not { } account) return (null, StaffChange.NotFound);
+        if (!(await users.GetRolesAsync(account)).Any(StaffAdministration.StaffRoles.Contains) || !scope.Covers(account.Organization))
+            return (null, StaffChange.Forbidden);
+        return account.Id == actorId ? (null, StaffChange.OwnAccount) : (account, StaffChange.Done);
     }
 
     /// <summary>A password the policy accepts: 16 characters from every class, none easily misread (0/O, 1/l/I).</summary>

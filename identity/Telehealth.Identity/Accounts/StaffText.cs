@@ -32,6 +32,10 @@ public sealed record StaffText
     public required string DisabledDone { get; init; }
     public required string EnabledDone { get; init; }
     public required string OwnAccount { get; init; }
+    public required string ResetTwoFactor { get; init; }
+    public required string ResetTwoFactorHint { get; init; }
+    public required string TwoFactorResetDone { get; init; }
+    public required string OwnTwoFactor { get; init; }
     public required string Password { get; init; }
     public required string PasswordHint { get; init; }
     public required string Create { get; init; }
@@ -51,6 +55,10 @@ public sealed record StaffText
         On = "Đã bật", Off = "Chưa bật", Disable = "Vô hiệu hóa", Enable = "Kích hoạt lại", NewAccount = "Tạo tài khoản mới",
         NoStaff = "Chưa có tài khoản nhân viên nào.", DisabledDone = "Đã vô hiệu hóa tài khoản {0}.",
         EnabledDone = "Đã kích hoạt lại tài khoản {0}.", OwnAccount = "Bạn không thể tự vô hiệu hóa tài khoản của mình.",
+        ResetTwoFactor = "Đặt lại xác thực hai bước",
+        ResetTwoFactorHint = "Khi nhân viên mất hoặc đổi điện thoại: khóa cũ và mã dự phòng hết hiệu lực, mọi phiên đăng nhập kết thúc.",
+        TwoFactorResetDone = "Đã đặt lại xác thực hai bước của tài khoản {0}: lần đăng nhập tới, người dùng thiết lập lại bằng khóa mới.",
+        OwnTwoFactor = "Bạn không thể tự đặt lại xác thực hai bước của mình; hãy nhờ một quản trị viên khác.",
         Password = "Mật khẩu ban đầu", PasswordHint = "Ít nhất 10 ký tự, gồm chữ hoa, chữ thường, chữ số và ký hiệu. Để trống để tạo ngẫu nhiên.",
         Create = "Tạo tài khoản", Created = "Đã tạo tài khoản {0}.",
         GeneratedPassword = "Mật khẩu ban đầu (chỉ hiển thị một lần này; hãy trao tận tay người dùng):",
@@ -87,6 +95,10 @@ public sealed record StaffText
         On = "On", Off = "Off", Disable = "Disable", Enable = "Re-enable", NewAccount = "New account",
         NoStaff = "No staff accounts yet.", DisabledDone = "Account {0} is disabled.",
         EnabledDone = "Account {0} is enabled again.", OwnAccount = "You cannot disable your own account.",
+        ResetTwoFactor = "Reset two-step verification",
+        ResetTwoFactorHint = "When the person lost or replaced their phone: the old key and recovery codes stop working, and every session ends.",
+        TwoFactorResetDone = "Two-step verification of {0} is reset: at the next sign-in the person sets it up again with a new key.",
+        OwnTwoFactor = "You cannot reset your own two-step verification; ask another administrator.",
         Password = "Initial password", PasswordHint = "At least 10 characters with upper and lower case, a digit and a symbol. Leave empty to generate one.",
         Create = "Create account", Created = "Account {0} created.",
         GeneratedPassword = "Initial password (shown only this once; hand it to the person directly):",

@@ -8,7 +8,7 @@ using Telehealth.Identity.Storage;
 namespace Telehealth.Identity.Pages.Admin;
 
 /// <summary>
-/// A facility's staff accounts, with Disable and Re-enable: a facility administrator sees and changes only their own
+/// A facility's staff accounts, with Disable, Re-enable and Reset two-step verification: a facility administrator sees and changes only their own
 /// facility's; a platform administrator any facility's (all at once, or one with <c>?organization=</c>).
 /// </summary>
 [Authorize(Policy = StaffAdministration.Policy)]
@@ -32,20 +32,30 @@ public sealed class StaffModel(StaffAccounts staff, UserManager<PlatformUser> us
 
     public Task<IActionResult> OnPostEnableAsync(string id) => ChangeAsync(id, disabled: false);
 
+    public async Task<IActionResult> OnPostResetTwoFactorAsync(string id)
+    {
+        if (await ScopeAsync() is not { } scope) return Forbid();
+        var account = await users.FindByIdAsync(id);
+        return await OutcomeAsync(await staff.ResetTwoFactorAsync(scope, users.GetUserId(User)!, id),
+            Text.OwnTwoFactor, () => string.Format(Text.TwoFactorResetDone, account!.UserName));
+    }
+
     private async Task<IActionResult> ChangeAsync(string id, bool disabled)
     {
         if (await ScopeAsync() is not { } scope) return Forbid();
-        var actorId = users.GetUserId(User)!;
         var account = await users.FindByIdAsync(id);
-        switch (await staff.SetDisabledAsync(scope, actorId, id, disabled))
-        {
-            case StaffChange.NotFound: return NotFound();
-            // Another facility's account, a patient's, a platform administrator's: nothing changes.
-            case StaffChange.Forbidden: return Forbid();
-            case StaffChange.OwnAccount: return await ShowAsync(Text.OwnAccount);
-            default: return await ShowAsync(string.Format(disabled ? Text.DisabledDone : Text.EnabledDone, account!.UserName));
-        }
+        return await OutcomeAsync(await staff.SetDisabledAsync(scope, users.GetUserId(User)!, id, disabled),
+            Text.OwnAccount, () => string.Format(disabled ? Text.DisabledDone : Text.EnabledDone, account!.UserName));
     }
+
+    private async Task<IActionResult> OutcomeAsync(StaffChange change, string ownAccount, Func<string> done) => change switch
+    {
+        StaffChange.NotFound => NotFound(),
+        // Another facility's account, a patient's, a platform administrator's: nothing changes.
+        StaffChange.Forbidden => Forbid(),
+        StaffChange.OwnAccount => await ShowAsync(ownAccount),
+        _ => await ShowAsync(done()),
+    };
 
     private async Task<IActionResult> ShowAsync(string? message)
     {
