@@ -9,8 +9,24 @@ public sealed record TokenIndex(string Param, string? System, string? Code, stri
 /// <summary>A date or period as an inclusive range of UTC ticks.</summary>
 public sealed record DateIndex(string Param, long Low, long High)
 {
-    /// <summary>Spans under a day: then a bound on its end bounds its start too (see DateSql).</summary>
-    public bool IsShort => High - Low < TimeSpan.TicksPerDay;
+    /// <summary>How long the range is, as its class in the index: a bound on a short range's end bounds its start too (see DateSql).</summary>
+    public DateSpan Span => (High - Low) switch
+    {
+        < TimeSpan.TicksPerHour => DateSpan.UnderAnHour,
+        < TimeSpan.TicksPerDay => DateSpan.UnderADay,
+        _ => DateSpan.Long,
+    };
+}
+
+/// <summary>
+/// The span classes of <c>ix_date.span_class</c>, stored as their numbers. Instants (to the second or minute) and short
+/// periods are under an hour; a date to the day is under a day; a month, a year or a long period is long.
+/// </summary>
+public enum DateSpan : short
+{
+    Long = 0,
+    UnderADay = 1,
+    UnderAnHour = 2,
 }
 
 /// <summary>A reference: local target (type and id) or an absolute URL.</summary>

@@ -23,8 +23,8 @@ internal static class IndexWriter
             index.Strings.Distinct(), s => [s.Param, s.Folded, s.Exact]);
         AppendRows(batch, k, t, "ix_token", ["param", "system", "code", "text"],
             index.Tokens.Distinct(), t => [t.Param, t.System, t.Code, t.Text]);
-        AppendRows(batch, k, t, "ix_date", ["param", "low", "high", "is_short"],
-            index.Dates.Distinct(), d => [d.Param, d.Low, d.High, d.IsShort ? 1 : 0]);
+        AppendRows(batch, k, t, "ix_date", ["param", "low", "high", "span_class"],
+            index.Dates.Distinct(), d => [d.Param, d.Low, d.High, (short)d.Span]);
         AppendRows(batch, k, t, "ix_reference", ["param", "target_type", "target_id", "url"],
             index.References.Distinct(), r => [r.Param, r.TargetType, r.TargetId, r.Url]);
         AppendRows(batch, k, t, "ix_quantity", ["param", "system", "code", "low", "high"],

@@ -1,10 +1,11 @@
+using System.Diagnostics;
 using System.Reflection;
 
 namespace Telehealth.Fhir.Storage;
 
 /// <summary>
 /// Applies the numbered SQL scripts under Storage/Migrations/{provider} that an existing database lacks,
-/// each in its own transaction. Several instances starting at once on PostgreSQL take turns on an advisory lock.
+/// all in one transaction (a database is never left between two scripts). Several instances starting at once on PostgreSQL take turns on an advisory lock.
 /// Plain SQL scripts rather than EF Core migrations: the record service's schema is a handful of tables queried
 /// with hand-built SQL, and one script per store is easier to review than two generated model snapshots.
 /// </summary>
@@ -26,7 +27,16 @@ public sealed class SchemaMigrator(RecordDatabase database, ILogger<SchemaMigrat
         {
             if (applied.Contains(version)) continue;
             logger.LogInformation("Applying record-store migration {Version} {Name}", version, name);
-            await using (var apply = tx.Command(sql)) await apply.ExecuteNonQueryAsync(ct);
+            var started = Stopwatch.GetTimestamp();
+            await using (var apply = tx.Command(sql))
+            {
+                // No time limit: a script that rewrites an index table takes minutes on a large database, and the
+                // service must not start on half a schema (the whole transaction would roll back on a timeout).
+                apply.CommandTimeout = 0;
+                await apply.ExecuteNonQueryAsync(ct);
+            }
+            logger.LogInformation("Applied record-store migration {Version} {Name} in {Elapsed}", version, name,
+                Stopwatch.GetElapsedTime(started));
             await using var mark = tx.Command("INSERT INTO schema_migration (version, name, applied_at) VALUES (@v, @n, @t)",
                 ("@v", version), ("@n", name), ("@t", DateTimeOffset.UtcNow.ToString("O")));
             await mark.ExecuteNonQueryAsync(ct);

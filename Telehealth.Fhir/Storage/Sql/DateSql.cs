@@ -1,16 +1,21 @@
+using Telehealth.Fhir.Indexing;
 using Telehealth.Fhir.Search;
 
 namespace Telehealth.Fhir.Storage.Sql;
 
 /// <summary>
 /// Date criteria on ix_date. A condition on a stored range's end ("high &gt; X") cannot use an index on its start,
-/// so on its own it scans every row after X. Rows spanning under a day (is_short = 1, nearly all of them) have their
-/// start within a day of their end, so the same condition bounds their start too: those rows are found by a narrow
-/// range on (type, param, is_short, low), and only the few long rows are checked one by one.
+/// so on its own it scans every row after X. A row of a short span class (<see cref="DateSpan"/>: under an hour, as
+/// instants are, or under a day, as dates to the day are; nearly all rows) has its start within that span of its end,
+/// so the same condition bounds its start too: those rows are found by a narrow range on (type, param, span_class,
+/// low), and only the few long rows are checked one by one. A one-day window of instants reads the day and the hour
+/// before it.
 /// </summary>
 internal sealed class DateSql(SqlParameters p, TimeProvider clock)
 {
-    private const long Day = TimeSpan.TicksPerDay;
+    /// <summary>Each short class with the longest span its rows have (exclusive).</summary>
+    private static readonly (DateSpan Class, long Longest)[] ShortClasses =
+        [(DateSpan.UnderAnHour, TimeSpan.TicksPerHour), (DateSpan.UnderADay, TimeSpan.TicksPerDay)];
 
     /// <summary>
     /// Criteria on one date parameter that must all hold, evaluated on the same index row. For a single-valued
@@ -29,25 +34,28 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
         var selects = new List<string>();
         foreach (var ranges in alternatives)
         {
-            long? min = null, max = null;
-            foreach (var r in ranges)
+            foreach (var (spanClass, longest) in ShortClasses)
             {
-                var (lo, hi) = ShortStartBounds(r.Prefix, r.From, r.To);
-                if (lo is not null) min = min is null ? lo : Math.Max(min.Value, lo.Value);
-                if (hi is not null) max = max is null ? hi : Math.Min(max.Value, hi.Value);
+                long? min = null, max = null;
+                foreach (var r in ranges)
+                {
+                    var (lo, hi) = ShortStartBounds(r.Prefix, r.From, r.To, longest);
+                    if (lo is not null) min = min is null ? lo : Math.Max(min.Value, lo.Value);
+                    if (hi is not null) max = max is null ? hi : Math.Min(max.Value, hi.Value);
+                }
+                selects.Add(Select(type, param, spanClass, min, max, ranges));
             }
-            selects.Add(Select(type, param, isShort: true, min, max, ranges));
-            selects.Add(Select(type, param, isShort: false, null, null, ranges));
+            selects.Add(Select(type, param, DateSpan.Long, null, null, ranges));
         }
         return string.Join(" UNION ALL ", selects);
     }
 
-    private string Select(string type, string param, bool isShort, long? min, long? max, IEnumerable<(Prefix Prefix, long From, long To)> ranges)
+    private string Select(string type, string param, DateSpan spanClass, long? min, long? max, IEnumerable<(Prefix Prefix, long From, long To)> ranges)
     {
         var i = p.Alias("d");
         var conditions = new List<string>
         {
-            $"{i}.type = {p.Add(type)}", $"{i}.param = {p.Add(param)}", $"{i}.is_short = {(isShort ? 1 : 0)}",
+            $"{i}.type = {p.Add(type)}", $"{i}.param = {p.Add(param)}", $"{i}.span_class = {(short)spanClass}",
         };
         if (min is not null) conditions.Add($"{i}.low >= {p.Add(min.Value)}");
         if (max is not null) conditions.Add($"{i}.low <= {p.Add(max.Value)}");
@@ -67,19 +75,22 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
         return (d.Prefix, from, to);
     }
 
-    /// <summary>For a row spanning under a day, what each prefix's condition (RangeSql.CompareDate) implies of its start.</summary>
-    private static (long? Min, long? Max) ShortStartBounds(Prefix prefix, long from, long to) => prefix switch
+    /// <summary>
+    /// For a row spanning under <paramref name="longest"/> ticks, what each prefix's condition (RangeSql.CompareDate)
+    /// implies of its start.
+    /// </summary>
+    private static (long? Min, long? Max) ShortStartBounds(Prefix prefix, long from, long to, long longest) => prefix switch
     {
-        Prefix.Gt => (SafeMinus(to), null),            // high > to
+        Prefix.Gt => (SafeMinus(to, longest), null),    // high > to
         Prefix.Lt => (null, from),                      // low < from
-        Prefix.Ge => (SafeMinus(from), null),           // high > to, or within: either way high >= from
+        Prefix.Ge => (SafeMinus(from, longest), null),  // high > to, or within: either way high >= from
         Prefix.Le => (null, to),                        // low < from, or within: either way low <= to
         Prefix.Eq => (from, to),
         Prefix.Sa => (to, null),                        // low > to
         Prefix.Eb => (null, from),                      // high < from, so low < from
-        Prefix.Ap => (SafeMinus(from), to),             // overlaps [from, to]
+        Prefix.Ap => (SafeMinus(from, longest), to),    // overlaps [from, to]
         _ => (null, null),                              // ne: no bound
     };
 
-    private static long SafeMinus(long ticks) => Math.Max(DateTime.MinValue.Ticks, ticks - Day);
+    private static long SafeMinus(long ticks, long span) => Math.Max(DateTime.MinValue.Ticks, ticks - span);
 }

@@ -20,6 +20,10 @@ public abstract class DateSearchTests<TStore>(TStore store) : TaggedSearchTests<
     [
         "2024-03-05T10:30:00+07:00", "2024-03-05T23:30:00Z", "2024-03", "2024-02-20/2024-03-10",
         "2024-03-10T08:00:00Z/", "2024-03-01/2024-03-31", "/2024-02-29", "2024-03-31T23:59:59.999Z",
+        // Short periods across a searched day's or instant's edge, one of each span class under a day (the index
+        // bounds their start by the longest span of their class).
+        "2024-03-04T23:40:00Z/2024-03-05T00:20:00Z", "2024-03-04T20:00:00Z/2024-03-05T03:00:00Z",
+        "2024-03-05T03:10:00Z/2024-03-05T03:50:00Z", "2024-03-05T00:00:00Z/2024-03-05T23:59:59Z",
     ];
 
     private static readonly string[] EffectiveQueries =
