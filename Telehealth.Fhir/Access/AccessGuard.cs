@@ -46,15 +46,18 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         return candidates.Where(r => visible.Contains(r.Key)).ToList();
     }
 
+    /// <summary>Whether <see cref="RowFilter"/> filters rows of <paramref name="type"/> at all.</summary>
+    public bool FiltersRows(string? type) =>
+        !caller.IsSystem && (type is null || ResourceClasses.Of(type) == ResourceClass.Clinical);
+
     /// <summary>
     /// A SQL predicate keeping rows (of <paramref name="alias"/>, with rkey, type and id columns) the caller may see;
     /// null when nothing needs filtering. <paramref name="type"/> null means rows of any type (system history).
     /// </summary>
     public string? RowFilter(SqlParameters p, string alias, string? type)
     {
-        if (caller.IsSystem) return null;
-        if (type is not null)
-            return ResourceClasses.Of(type) == ResourceClass.Clinical ? Visible(p, alias, type) : null;
+        if (!FiltersRows(type)) return null;
+        if (type is not null) return Visible(p, alias, type);
         var clinical = string.Join(", ", ResourceClasses.Clinical.Select(t => p.Add(t)));
         var other = $"({alias}.type NOT IN ({clinical})" + (caller.Has(Roles.PlatformAdmin) ? ")" : $" AND {alias}.type <> 'AuditEvent')");
         return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias, null)}))" : other;

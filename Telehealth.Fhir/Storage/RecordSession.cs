@@ -22,6 +22,9 @@ public sealed class RecordSession(RecordDatabase database, DbConnection connecti
     /// </summary>
     public List<Access.AuditedChange>? PendingAudit { get; set; }
 
+    /// <summary>Whether the session's statements run in one database transaction (a write's), rather than each by itself.</summary>
+    public bool InTransaction => transaction is not null;
+
     public DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
