@@ -121,4 +121,9 @@ directory.on('line', (line) => {
   console.log(`updated ${id}`);
 });
 directory.on('close', () => process.exit(0));
+// A port taken since the test chose it (EADDRINUSE) ends the process with the reason, rather than leaving the test waiting.
+server.on('error', (error) => {
+  console.error(`hospital login server cannot listen on ${config.port}: ${error.message}`);
+  process.exit(3);
+});
 server.listen(config.port, '127.0.0.1', () => console.log(`hospital login server ready at ${config.issuer}`));

@@ -124,7 +124,9 @@ public sealed class HospitalLoginServer : IDisposable
     private async Task WaitForDiscoveryAsync()
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        // Node starts slowly while the other test classes load both cores (CI); a healthy start takes about a second.
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var last = "nothing yet";
         while (true)
         {
             if (process.HasExited) throw new InvalidOperationException($"The hospital login server exited ({process.ExitCode}):\n{Output}");
@@ -132,9 +134,11 @@ public sealed class HospitalLoginServer : IDisposable
             {
                 using var response = await client.GetAsync(Issuer + ".well-known/openid-configuration");
                 if (response.IsSuccessStatusCode) return;
+                last = $"{(int)response.StatusCode} from the port";
             }
-            catch (HttpRequestException) { /* not listening yet */ }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The hospital login server did not answer within 30 s:\n{Output}");
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { last = e.Message; /* not listening yet */ }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The hospital login server did not answer within 90 s (last: {last}):\n{Output}");
             await Task.Delay(100);
         }
     }
