@@ -28,7 +28,9 @@ public sealed class SearchSql(TimeProvider clock)
         }
         if (request.Sort.Count == 0 && request.Criteria is [ParameterCriterion { Parameter.Type: Hl7.Fhir.Model.SearchParamType.String, Modifier: null or "exact" or "contains" } name])
             return await DrivenByKeysAsync(session, request, new CriterionSql(p, clock, session.Guard).Keys(name, request.ResourceType),
-                Filter(p, request, "r", snapshot, session.Guard, skip: name), p, snapshot, versions, backward, ct);
+                Filter(p, request, "r", snapshot, session.Guard, skip: name), p, snapshot, versions, backward, ct,
+                // A prefix or exact name is a range on the index in any plan; a LIKE pattern (:contains) is left to custom plans.
+                genericPlan: name.Modifier is null or "exact" && session.Guard?.FiltersRows(request.ResourceType) != true);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -77,13 +79,13 @@ public sealed class SearchSql(TimeProvider clock)
     /// common name at a million resources) before ordering them. <paramref name="filter"/> is everything else.
     /// </summary>
     /// <param name="genericPlan">
-    /// On PostgreSQL, run the statement under its generic plan. For a lone date window (no other criterion, no access
-    /// filter) the plan has one shape whatever the dates, yet PostgreSQL plans it anew on every execution, because the
-    /// generic plan's estimate (default selectivities) is above the custom plans'. Planning cost as much as running it:
-    /// with pgbench on the 1M bench database, 1,550–2,400 executions/s with custom plans, 3,770–3,920 with the generic
-    /// plan. Never with other criteria: a patient's observations in a year is driven by the patient, which only a
-    /// custom plan sees. The setting is local to the command's implicit transaction (Npgsql sends one Sync a command), so
-    /// outside a write's transaction it ends with the statement.
+    /// On PostgreSQL, run the statement under its generic plan. For a lone date window or name (no other criterion,
+    /// no access filter) the plan has one shape whatever the values, yet PostgreSQL plans it anew on every execution:
+    /// the generic plan's estimate (default selectivities) is above the custom plans', so the plan cache never switches.
+    /// Planning cost as much as running it: with pgbench on the 1M bench database, 1,550–2,400 executions/s with custom
+    /// plans, 3,770–3,920 with the generic plan. Never with other criteria: a patient's observations in a year is
+    /// driven by the patient, which only a custom plan sees. The setting is local to the command's implicit
+    /// transaction (Npgsql sends one Sync a command), so outside a write's transaction it ends with the statement.
     /// </param>
     private static async Task<PageResult> DrivenByKeysAsync(RecordSession session, SearchRequest request, string keys, string filter,
         SqlParameters p, long snapshot, long versions, bool backward, CancellationToken ct, bool genericPlan = false)
