@@ -109,8 +109,10 @@ public sealed class HospitalAccounts(UserManager<PlatformUser> users, RoleManage
             await roles.EnsureRoleAsync(role);
             Check(await users.AddToRoleAsync(user, role), hospital, user.Id);
         }
-        if (toGrant.Count > 0)
-            Check(await users.AddClaimsAsync(user, toGrant.Select(r => new Claim(GrantClaim, $"{hospital.Key} {r}"))), hospital, user.Id);
+        // A role granted again after an administrator took it away keeps its one record.
+        var unrecorded = toGrant.Where(r => !ours.Any(c => string.Equals(GrantedBy(c, hospital.Key), r, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unrecorded.Count > 0)
+            Check(await users.AddClaimsAsync(user, unrecorded.Select(r => new Claim(GrantClaim, $"{hospital.Key} {r}"))), hospital, user.Id);
         if (lapsed.Count > 0)
         {
             Check(await users.RemoveClaimsAsync(user, lapsed), hospital, user.Id);
