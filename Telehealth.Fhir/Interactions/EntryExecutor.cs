@@ -66,7 +66,7 @@ public sealed class EntryExecutor(ResourceOperations ops, PatchService patches, 
         }
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(entry.Query is null ? "" : "?" + entry.Query);
         var request = parser.Parse(entry.Type, query, strict: false);
-        var outcome = await search.SearchAsync(request, ct);
+        var outcome = await search.SearchAsync(session, request, ct);
         return new BundleEntryResult("200 OK", null, null, null, SearchEndpoints.WriteBundle(baseUrl, request, outcome, clock.GetUtcNow()));
     }
 

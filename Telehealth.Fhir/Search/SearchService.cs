@@ -20,6 +20,15 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditT
     public async Task<SearchOutcome> SearchAsync(SearchRequest request, CancellationToken ct)
     {
         await using var session = await database.ReadAsync(ct);
+        return await SearchAsync(session, request, ct);
+    }
+
+    /// <summary>
+    /// The search through a session the caller holds: a transaction bundle's GET entries run last, in the
+    /// transaction, and see what its other entries wrote.
+    /// </summary>
+    public async Task<SearchOutcome> SearchAsync(RecordSession session, SearchRequest request, CancellationToken ct)
+    {
         session.Guard?.Require(request.ResourceType, 's');
         if (request.Summary == SummaryMode.Count || request.Count == 0)
         {

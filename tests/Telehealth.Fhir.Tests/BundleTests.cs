@@ -287,6 +287,37 @@ public abstract class BundleTests<TStore>(TStore store) : IClassFixture<TStore> 
     }
 
     [Fact]
+    public async Task A_transaction_search_entry_sees_what_the_transaction_wrote_and_a_refused_one_leaves_nothing()
+    {
+        var cccd = NewCccd();
+        var patientUrn = $"urn:uuid:{Guid.NewGuid()}";
+
+        // The search comes first in the bundle; the spec runs GETs last, so it finds the patient and the observation.
+        var result = await Client.PostBundleAsync(Bundle.BundleType.Transaction,
+            Entry(Bundle.HTTPVerb.GET, $"Patient?identifier={Cccd}|{cccd}&_revinclude=Observation:subject"),
+            Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(cccd), patientUrn),
+            Entry(Bundle.HTTPVerb.POST, "Observation", HeartRate(patientUrn)));
+
+        Assert.Equal(["200 OK", "201 Created", "201 Created"], result.Entry.Select(e => e.Response.Status));
+        var searchset = Assert.IsType<Bundle>(result.Entry[0].Resource);
+        Assert.Equal(1, searchset.Total);
+        Assert.Equal([(result.Entry[1].Resource.Id, "match"), (result.Entry[2].Resource.Id, "include")],
+            searchset.Entry.Select(e => (e.Resource.Id, e.Search.Mode!.Value == Bundle.SearchEntryMode.Match ? "match" : "include")));
+
+        // A transaction whose last entry fails: the search saw the patient inside it, but nothing is stored.
+        var refusedCccd = NewCccd();
+        var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
+        bundle.Entry.AddRange([
+            Entry(Bundle.HTTPVerb.POST, "Patient", NewPatient(refusedCccd)),
+            Entry(Bundle.HTTPVerb.GET, $"Patient?identifier={Cccd}|{refusedCccd}"),
+            Entry(Bundle.HTTPVerb.PUT, "Patient/not-this-one", NewPatient(NewCccd())),
+        ]);
+        var refused = await Client.PostAsync("", FhirHttp.Content(bundle));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Empty(await Client.IdsAsync($"Patient?identifier={Cccd}|{refusedCccd}"));
+    }
+
+    [Fact]
     public async Task A_transaction_patch_entry_applies_a_json_patch_carried_in_a_binary()
     {
         var existing = await Client.CreateAsync(NewPatient(NewCccd()));
