@@ -43,6 +43,14 @@ public sealed class OperationOutcomeMiddleware(RequestDelegate next, IOptions<Re
         {
             await WriteAsync(context, FhirException.BadRequest(e.Message));
         }
+        catch (Npgsql.PostgresException e) when (e.SqlState is Npgsql.PostgresErrorCodes.DeadlockDetected or Npgsql.PostgresErrorCodes.SerializationFailure)
+        {
+            // Two transactions each waiting for a row the other holds (say, two bundles updating the same two
+            // resources in opposite orders): PostgreSQL ends one, and everything it wrote is rolled back.
+            logger.LogWarning("{Method} {Path} was stopped by PostgreSQL ({State}: {Message})", context.Request.Method, context.Request.Path, e.SqlState, e.MessageText);
+            await WriteAsync(context, FhirException.Conflict(
+                "This request and another one were each waiting for records the other was changing; the database stopped this one and stored nothing of it. Send it again."));
+        }
         catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
         {
             logger.LogError(e, "Unhandled error on {Method} {Path} (trace {TraceId})", context.Request.Method, context.Request.Path, context.TraceIdentifier);

@@ -25,6 +25,7 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
 
         await using var session = await database.BeginAsync(ct);
         session.PendingAudit = [];
+        await LockDecisionsAsync(session, entries, ct);
         var ids = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
@@ -111,6 +112,29 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
         for (var n = 0; n < stored.Length; n++)
             if (stored[n] is { } s)
                 results[candidates[n].Index] = EntryExecutor.Ok("201 Created", s, baseUrl);
+    }
+
+    /// <summary>
+    /// Takes the locks of all the transaction's conditional creates and updates at once, in the one order every
+    /// transaction takes them in: taken entry by entry, two bundles with the same two criteria in opposite orders would
+    /// deadlock.
+    /// </summary>
+    private async Task LockDecisionsAsync(RecordSession session, List<BundleEntryRequest> entries, CancellationToken ct)
+    {
+        var keys = new List<string>();
+        foreach (var entry in entries)
+        {
+            var criteria = entry.Method switch
+            {
+                "POST" => entry.IfNoneExist,
+                "PUT" when entry.Id is null => entry.Query,
+                _ => null,
+            };
+            if (string.IsNullOrEmpty(criteria)) continue;
+            try { keys.AddRange(ops.DecisionKeysOf(entry.Type, criteria)); }
+            catch (FhirException e) { throw Refused(entry.Index, entry, e); }
+        }
+        await session.LockAsync(keys, ct);
     }
 
     private static FhirException Refused(int index, BundleEntryRequest? entry, FhirException e)

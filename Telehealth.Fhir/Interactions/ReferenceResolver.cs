@@ -17,8 +17,7 @@ public static class ReferenceResolver
         switch (entry.Method)
         {
             case "POST" when entry.IfNoneExist is { Length: > 0 } criteria:
-                await session.LockAsync($"create:{entry.Type}?{criteria}", ct);
-                var matches = await ops.MatchAsync(session, entry.Type, criteria, ct);
+                var matches = await ops.DecideAsync(session, entry.Type, criteria, ct);
                 if (matches.Count > 1)
                     throw FhirException.PreconditionFailed($"ifNoneExist '{criteria}' matches {matches.Count} {entry.Type} resources; make the criteria more selective.");
                 if (matches.Count == 1)
@@ -32,8 +31,7 @@ public static class ReferenceResolver
                 entry.AssignedId = Guid.NewGuid().ToString("N");
                 break;
             case "PUT" when entry.Id is null && entry.Query is { Length: > 0 } criteria:
-                await session.LockAsync($"update:{entry.Type}?{criteria}", ct);
-                var found = await ops.MatchAsync(session, entry.Type, criteria, ct);
+                var found = await ops.DecideAsync(session, entry.Type, criteria, ct);
                 if (found.Count > 1)
                     throw FhirException.PreconditionFailed($"'{entry.Url}' matches {found.Count} {entry.Type} resources; a conditional update needs at most one.");
                 var bodyId = entry.Resource?.Id;

@@ -22,9 +22,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         var type = resource.TypeName;
         if (!string.IsNullOrEmpty(ifNoneExist))
         {
-            // Two instances must not both decide "none exists": they queue on a lock named by the criteria.
-            await session.LockAsync($"create:{type}?{ifNoneExist}", ct);
-            var matches = await MatchAsync(session, type, ifNoneExist, ct);
+            var matches = await DecideAsync(session, type, ifNoneExist, ct);
             if (matches.Count > 1)
                 throw FhirException.PreconditionFailed($"If-None-Exist '{ifNoneExist}' matches {matches.Count} {type} resources; make the criteria more selective.");
             if (matches.Count == 1)
@@ -61,8 +59,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
 
     public async Task<WriteResult> ConditionalUpdateAsync(RecordSession session, string type, string criteria, Resource resource, CancellationToken ct)
     {
-        await session.LockAsync($"update:{type}?{criteria}", ct);
-        var matches = await MatchAsync(session, type, criteria, ct);
+        var matches = await DecideAsync(session, type, criteria, ct);
         if (matches.Count > 1)
             throw FhirException.PreconditionFailed($"The criteria '{criteria}' match {matches.Count} {type} resources; a conditional update needs at most one.");
         if (matches.Count == 0)
@@ -119,13 +116,42 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         return new WriteResult(updated, Created: current.Deleted);
     }
 
-    public async Task<List<long>> MatchAsync(RecordSession session, string type, string criteria, CancellationToken ct, int limit = 2)
+    /// <summary>
+    /// The resources the criteria match, as the caller's own search would find them: a conditional write searches on
+    /// the caller's behalf, so it needs the search permission, and what the caller may not see neither matches nor
+    /// answers differently (otherwise a conditional create would tell whether a hidden record exists).
+    /// </summary>
+    public async Task<List<long>> MatchAsync(RecordSession session, string type, string criteria, CancellationToken ct, int limit = 2) =>
+        await MatchAsync(session, ParseCriteria(type, criteria), limit, ct);
+
+    /// <summary>
+    /// <see cref="MatchAsync(RecordSession, string, string, CancellationToken, int)"/> for a write that creates when
+    /// nothing matches: first it queues behind every other writer deciding on any of the same criteria, on any
+    /// instance, so two of them never both decide that none exists.
+    /// </summary>
+    public async Task<List<long>> DecideAsync(RecordSession session, string type, string criteria, CancellationToken ct)
+    {
+        var request = ParseCriteria(type, criteria);
+        await session.LockAsync(DecisionKeys.For(type, request.Criteria), ct);
+        return await MatchAsync(session, request, 2, ct);
+    }
+
+    /// <summary>The lock keys <see cref="DecideAsync"/> takes for these criteria (a transaction takes all its entries' first).</summary>
+    public IReadOnlyList<string> DecisionKeysOf(string type, string criteria) => DecisionKeys.For(type, ParseCriteria(type, criteria).Criteria);
+
+    private async Task<List<long>> MatchAsync(RecordSession session, SearchRequest request, int limit, CancellationToken ct)
+    {
+        session.Guard?.Require(request.ResourceType, 's');
+        return await search.MatchKeysAsync(session, request.ResourceType, request.Criteria, limit, ct);
+    }
+
+    private SearchRequest ParseCriteria(string type, string criteria)
     {
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(criteria.StartsWith('?') ? criteria : "?" + criteria);
         var request = parser.Parse(type, query, strict: true);
         if (request.Criteria.Count == 0)
             throw FhirException.BadRequest($"The conditional criteria '{criteria}' hold no search parameter.");
-        return await search.MatchKeysAsync(session, type, request.Criteria, limit, ct);
+        return request;
     }
 
     private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, CancellationToken ct)

@@ -43,13 +43,23 @@ public sealed class RecordSession(RecordDatabase database, DbConnection connecti
     }
 
     /// <summary>
-    /// Serializes writers that decide on the same key (a conditional create's criteria) across service instances.
-    /// SQLite already serializes all writers.
+    /// Serializes writers that decide on the same key (migrations) across service instances until this transaction
+    /// ends. SQLite already serializes all writers.
     /// </summary>
-    public async Task LockAsync(string key, CancellationToken ct)
+    public Task LockAsync(string key, CancellationToken ct) => LockAsync([key], ct);
+
+    /// <summary>
+    /// Takes several such locks at once, always in the same order whoever asks, so two transactions wanting two of
+    /// the same keys queue instead of deadlocking. Taking a key again within one transaction is allowed.
+    /// </summary>
+    public async Task LockAsync(IEnumerable<string> keys, CancellationToken ct)
     {
         if (!Database.IsPostgres) return;
-        await using var cmd = Command("SELECT pg_advisory_xact_lock(@k)", ("@k", StableHash(key)));
+        var hashes = keys.Select(StableHash).Distinct().Order().ToList();
+        if (hashes.Count == 0) return;
+        // PostgreSQL evaluates a select list from left to right.
+        var calls = string.Join(", ", hashes.Select((_, n) => $"pg_advisory_xact_lock(@k{n})"));
+        await using var cmd = Command($"SELECT {calls}", [.. hashes.Select((h, n) => ($"@k{n}", (object?)h))]);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -119,15 +119,16 @@ public sealed class SearchSql(TimeProvider clock)
     }
 
     /// <summary>
-    /// Keys of matches, for conditional create, update and delete (which look at at most a few). Not narrowed to what
-    /// the caller may see: a conditional create must not duplicate a record the caller cannot see, so what it matches
-    /// is checked afterwards and refused if the caller may not touch it.
+    /// Keys of matches, for conditional create, update and delete (which look at at most a few), narrowed to what the
+    /// caller may see as their search is: an answer that depended on hidden records would reveal them. A record the
+    /// caller cannot see is therefore not found, and a conditional create makes the caller's own (as a plain create
+    /// would); linking the two is for whoever may see both.
     /// </summary>
     public async Task<List<long>> MatchKeysAsync(RecordSession session, string type, IReadOnlyList<Criterion> criteria, int limit, CancellationToken ct)
     {
         var p = new SqlParameters();
         var request = new SearchRequest(type, criteria, [], limit, TotalMode.None, SummaryMode.None, null, [], [], null, []);
-        var filter = Filter(p, request, "r", long.MaxValue, null);
+        var filter = Filter(p, request, "r", long.MaxValue, session.Guard);
         var keys = new List<long>();
         await using var cmd = session.Command($"SELECT r.rkey FROM resource r WHERE {filter} LIMIT {limit}", [.. p.Values]);
         await using var reader = await cmd.ExecuteReaderAsync(ct);

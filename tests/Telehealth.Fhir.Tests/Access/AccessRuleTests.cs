@@ -186,6 +186,42 @@ public abstract class AccessRuleTests<TStore>(TStore store) : IClassFixture<TSto
     }
 
     [Fact]
+    public async Task Conditional_writes_answer_as_if_records_the_caller_may_not_see_were_not_there()
+    {
+        var doctor = await SeededAs(DoctorA);
+        var (hidden, absent) = ("an-" + Guid.NewGuid().ToString("N")[..10], "none-" + Guid.NewGuid().ToString("N")[..10]);
+        var atB = await store.Host.Client.CreateAsync(new Patient { Name = [new HumanName { Family = "Lý", Given = [hidden] }], ManagingOrganization = new ResourceReference("Organization/tyt-b") });
+        var atBObservation = await store.Host.Client.CreateAsync(Observation(null!, atB.Id));
+
+        // A hidden match and no match at all get the same answer, so the answer tells nothing about station B.
+        var created = new List<string>();
+        try
+        {
+            foreach (var given in new[] { hidden, absent })
+            {
+                var body = new Patient { Name = [new HumanName { Family = "Lý", Given = [given] }], ManagingOrganization = new ResourceReference("Organization/tyt-a") };
+                var first = await doctor.SendAsync(FhirHttp.Request(HttpMethod.Post, "Patient", FhirHttp.Content(body), ("If-None-Exist", $"given={given}")));
+                await FhirHttp.ExpectAsync(first, HttpStatusCode.Created);
+                created.Add((await FhirHttp.ReadAsync<Patient>(first)).Id);
+                var again = await doctor.SendAsync(FhirHttp.Request(HttpMethod.Post, "Patient", FhirHttp.Content(body), ("If-None-Exist", $"given={given}")));
+                await FhirHttp.ExpectAsync(again, HttpStatusCode.OK);
+                Assert.Equal(created[^1], (await FhirHttp.ReadAsync<Patient>(again)).Id);
+            }
+            Assert.Equal(2, (await store.Host.Client.IdsAsync($"Patient?given={hidden}")).Count);
+        }
+        finally
+        {
+            // Station A's patients are a1 and a2 for the other tests of this class.
+            foreach (var id in created) await store.Host.Client.DeleteAsync($"Patient/{id}");
+        }
+
+        // A conditional delete removes only what the caller could have found; station B's record stays as it was.
+        var deleted = await doctor.DeleteAsync($"Observation?subject=Patient/{atB.Id}");
+        Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+        Assert.Equal("1", (await store.Host.Client.ReadOkAsync<Observation>($"Observation/{atBObservation.Id}")).Meta.VersionId);
+    }
+
+    [Fact]
     public async Task A_token_without_write_scope_cannot_write_and_changes_nothing()
     {
         var reader = await SeededAs(TestTokens.Person("commune_doctor", "Practitioner/doc-a", "Organization/tyt-a", "openid user/*.rs"));
