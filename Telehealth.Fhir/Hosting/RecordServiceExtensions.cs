@@ -27,7 +27,10 @@ public static class RecordServiceExtensions
                 () => http.HttpContext is { } context ? guards.For(context) : null);
         });
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<Reindexer>();
         services.AddSingleton<SearchParameterRegistry>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<LocalBases>();
         services.AddSingleton<ResourceIndexer>();
         services.AddSingleton<HistoryReader>();
         services.AddSingleton<SearchParser>();

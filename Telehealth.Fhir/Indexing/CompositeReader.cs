@@ -9,12 +9,12 @@ namespace Telehealth.Fhir.Indexing;
 /// </summary>
 internal static class CompositeReader
 {
-    public static IEnumerable<CompositeIndex> Read(SearchParameterInfo p, Base element, FhirEvaluationContext context)
+    public static IEnumerable<CompositeIndex> Read(SearchParameterInfo p, Base element, FhirEvaluationContext context, LocalBases bases)
     {
         if (p.Components.Count < 2) yield break;
         var node = element.ToPocoNode(ModelInfo.ModelInspector);
-        var first = Values(p.Components[0], node, context).Where(v => v.Code is not null || v.System is not null).ToList();
-        var second = Values(p.Components[1], node, context).ToList();
+        var first = Values(p.Components[0], node, context, bases).Where(v => v.Code is not null || v.System is not null).ToList();
+        var second = Values(p.Components[1], node, context, bases).ToList();
         foreach (var a in first)
             foreach (var b in second)
                 yield return new CompositeIndex(p.Name, a.System, a.Code, b.System, b.Code, b.Low, b.High, b.Text);
@@ -22,7 +22,7 @@ internal static class CompositeReader
 
     private sealed record Part(string? System, string? Code, double? Low, double? High, string? Text);
 
-    private static IEnumerable<Part> Values(CompositeComponent component, PocoNode node, FhirEvaluationContext context)
+    private static IEnumerable<Part> Values(CompositeComponent component, PocoNode node, FhirEvaluationContext context, LocalBases bases)
     {
         foreach (var v in component.Expression(node, context))
         {
@@ -46,7 +46,7 @@ internal static class CompositeReader
                     foreach (var s in IndexValueReader.Strings(value)) yield return new Part(null, null, null, null, VietnameseText.Fold(s));
                     break;
                 case SearchParamType.Reference:
-                    foreach (var r in IndexValueReader.References(value, "", null))
+                    foreach (var r in IndexValueReader.References(value, "", null, bases))
                         yield return new Part(r.TargetType, r.TargetId ?? r.Url, null, null, null);
                     break;
             }

@@ -96,7 +96,7 @@ internal static class IndexValueReader
         }
     }
 
-    public static IEnumerable<ReferenceIndex> References(Base value, string param, string? onlyType)
+    public static IEnumerable<ReferenceIndex> References(Base value, string param, string? onlyType, LocalBases bases)
     {
         string? reference = value switch
         {
@@ -106,7 +106,7 @@ internal static class IndexValueReader
             _ => null,
         };
         if (string.IsNullOrWhiteSpace(reference)) yield break;
-        if (ReferenceParts.TryParseLocal(reference, out var type, out var id))
+        if (ReferenceParts.TryParseLocal(reference, bases, out var type, out var id))
         {
             if (onlyType is null || onlyType == type) yield return new ReferenceIndex(param, type, id, null);
         }

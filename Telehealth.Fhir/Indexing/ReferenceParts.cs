@@ -2,11 +2,14 @@ using Hl7.Fhir.Model;
 
 namespace Telehealth.Fhir.Indexing;
 
-/// <summary>Splits a reference string into resource type and id when it names a resource this server could hold.</summary>
+/// <summary>Splits a reference string into resource type and id when it names a resource this server holds.</summary>
 public static class ReferenceParts
 {
-    /// <summary>Accepts "Patient/1", "Patient/1/_history/2" and absolute URLs ending in either.</summary>
-    public static bool TryParseLocal(string reference, out string type, out string id)
+    /// <summary>
+    /// Accepts "Patient/1", "Patient/1/_history/2", and absolute URLs ending in either whose base is one of
+    /// <paramref name="bases"/>; an absolute URL to another server is not local.
+    /// </summary>
+    public static bool TryParseLocal(string reference, LocalBases bases, out string type, out string id)
     {
         type = id = "";
         if (reference.StartsWith('#') || reference.StartsWith("urn:", StringComparison.Ordinal)) return false;
@@ -18,11 +21,16 @@ public static class ReferenceParts
         var candidateType = parts[n - 2];
         var candidateId = parts[n - 1];
         if (!ModelInfo.IsKnownResource(candidateType) || candidateId.Length == 0) return false;
-        // An absolute URL to another server is not a local reference, but callers cannot know our base here;
-        // absolute URLs are matched by the search layer against the configured base.
-        if (n > 2 && !reference.StartsWith("http", StringComparison.OrdinalIgnoreCase)) return false;
+        if (n > 2)
+        {
+            if (!IsAbsolute(reference)) return false;
+            if (!bases.Contains(string.Join('/', parts[..(n - 2)]))) return false;
+        }
         type = candidateType;
         id = candidateId;
         return true;
     }
+
+    public static bool IsAbsolute(string reference) =>
+        reference.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || reference.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 }

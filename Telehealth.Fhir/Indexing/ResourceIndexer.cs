@@ -5,7 +5,7 @@ using Hl7.Fhir.Model;
 namespace Telehealth.Fhir.Indexing;
 
 /// <summary>Turns a resource into the typed values its search parameters index.</summary>
-public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<ResourceIndexer> logger)
+public sealed class ResourceIndexer(SearchParameterRegistry registry, LocalBases bases, ILogger<ResourceIndexer> logger)
 {
     public ResourceIndex Index(Resource resource)
     {
@@ -40,7 +40,7 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<Re
         return index;
     }
 
-    private static void Add(ResourceIndex index, SearchParameterInfo p, ParameterBranch branch, Base value, FhirEvaluationContext? context)
+    private void Add(ResourceIndex index, SearchParameterInfo p, ParameterBranch branch, Base value, FhirEvaluationContext? context)
     {
         switch (p.Type)
         {
@@ -58,7 +58,7 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<Re
                     index.Dates.Add(new DateIndex(p.Name, range.Low, range.High));
                 break;
             case SearchParamType.Reference:
-                foreach (var r in IndexValueReader.References(value, p.Name, branch.TargetType))
+                foreach (var r in IndexValueReader.References(value, p.Name, branch.TargetType, bases))
                     index.References.Add(r);
                 if (value is ResourceReference { Identifier: { } id })
                     index.Tokens.Add(new TokenIndex(p.Name + ":identifier", id.System, id.Value, null));
@@ -76,7 +76,7 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, ILogger<Re
                     index.Uris.Add(new UriIndex(p.Name, uri));
                 break;
             case SearchParamType.Composite:
-                foreach (var c in CompositeReader.Read(p, value, context!))
+                foreach (var c in CompositeReader.Read(p, value, context!, bases))
                     index.Composites.Add(c);
                 break;
         }

@@ -9,7 +9,7 @@ namespace Telehealth.Fhir.Search;
 /// Turns query parameters into a <see cref="SearchRequest"/>. Unknown or unsupported parameters are a 400 under
 /// <c>Prefer: handling=strict</c>, and otherwise ignored and left out of the self link.
 /// </summary>
-public sealed class SearchParser(SearchParameterRegistry registry)
+public sealed class SearchParser(SearchParameterRegistry registry, LocalBases bases)
 {
     public const int DefaultCount = 20;
     public const int MaxCount = 1000;
@@ -119,7 +119,7 @@ public sealed class SearchParser(SearchParameterRegistry registry)
         if (parameter.Type == SearchParamType.Reference && modifier is not null && modifier != "identifier" && !ModelInfo.IsKnownResource(modifier))
             return Unknown(strict, $"':{modifier}' is not a resource type for reference parameter '{name}'.");
 
-        var values = SplitValues(value).Select(v => SearchValueParser.Parse(parameter, v, modifier)).ToList();
+        var values = SplitValues(value).Select(v => SearchValueParser.Parse(parameter, v, modifier, bases)).ToList();
         if (values.Count == 0) return Unknown(strict, $"Parameter '{key}' has no value.");
         return new ParameterCriterion(parameter, modifier, values);
     }

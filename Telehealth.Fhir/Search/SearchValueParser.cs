@@ -14,7 +14,7 @@ public static class SearchValueParser
         ["le"] = Prefix.Le, ["sa"] = Prefix.Sa, ["eb"] = Prefix.Eb, ["ap"] = Prefix.Ap,
     };
 
-    public static SearchValue Parse(SearchParameterInfo p, string raw, string? modifier) => p.Type switch
+    public static SearchValue Parse(SearchParameterInfo p, string raw, string? modifier, LocalBases bases) => p.Type switch
     {
         SearchParamType.String => new StringValue(Unescape(raw)),
         SearchParamType.Token => Token(raw),
@@ -22,9 +22,9 @@ public static class SearchValueParser
         SearchParamType.Number => Number(p.Name, raw, quantity: false),
         SearchParamType.Quantity => Number(p.Name, raw, quantity: true),
         SearchParamType.Reference when modifier == "identifier" => Token(raw),
-        SearchParamType.Reference => Reference(raw, modifier),
+        SearchParamType.Reference => Reference(raw, modifier, bases),
         SearchParamType.Uri => new UriValue(Unescape(raw)),
-        SearchParamType.Composite => Composite(p, raw),
+        SearchParamType.Composite => Composite(p, raw, bases),
         _ => throw FhirException.BadRequest($"Parameter '{p.Name}' of type {p.Type} cannot be searched."),
     };
 
@@ -68,26 +68,25 @@ public static class SearchValueParser
         return new NumberValue(prefix, value, value - half, value + half, system, code);
     }
 
-    private static ReferenceValue Reference(string raw, string? typeModifier)
+    private static ReferenceValue Reference(string raw, string? typeModifier, LocalBases bases)
     {
-        if (raw.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || raw.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-        {
-            return ReferenceParts.TryParseLocal(raw, out var t, out var i) ? new ReferenceValue(t, i, raw) : new ReferenceValue(null, null, raw);
-        }
+        // An absolute URL under this server's address names a local resource; any other matches only that URL.
+        if (ReferenceParts.IsAbsolute(raw))
+            return ReferenceParts.TryParseLocal(raw, bases, out var t, out var i) ? new ReferenceValue(t, i, null) : new ReferenceValue(null, null, raw);
         var slash = raw.IndexOf('/');
         if (slash > 0)
         {
             var type = raw[..slash];
             if (!ModelInfo.IsKnownResource(type)) throw FhirException.BadRequest($"'{raw}' names an unknown resource type '{type}'.");
             // "Patient/1/_history/2" names a version of Patient/1; references are indexed by resource, so match that.
-            return ReferenceParts.TryParseLocal(raw, out var localType, out var localId)
+            return ReferenceParts.TryParseLocal(raw, bases, out var localType, out var localId)
                 ? new ReferenceValue(localType, localId, null)
                 : new ReferenceValue(type, raw[(slash + 1)..], null);
         }
         return new ReferenceValue(typeModifier, raw, null);
     }
 
-    private static CompositeValue Composite(SearchParameterInfo p, string raw)
+    private static CompositeValue Composite(SearchParameterInfo p, string raw, LocalBases bases)
     {
         var pieces = SplitUnescaped(raw, '$');
         if (pieces.Length != p.Components.Count || pieces.Length < 2)
@@ -102,7 +101,7 @@ public static class SearchValueParser
                 SearchParamType.Number => Number(p.Name, pieces[i], quantity: false),
                 SearchParamType.Date => Date(p.Name, pieces[i]),
                 SearchParamType.String => new StringValue(Unescape(pieces[i])),
-                SearchParamType.Reference => Reference(pieces[i], null),
+                SearchParamType.Reference => Reference(pieces[i], null, bases),
                 _ => throw FhirException.BadRequest($"Parameter '{p.Name}' has a component that cannot be searched."),
             });
         }

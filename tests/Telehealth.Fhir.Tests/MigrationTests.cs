@@ -1,8 +1,5 @@
-using System.Data.Common;
 using System.Net;
 using Hl7.Fhir.Model;
-using Microsoft.Data.Sqlite;
-using Npgsql;
 using Telehealth.Fhir.Tests.Infrastructure;
 
 namespace Telehealth.Fhir.Tests;
@@ -20,44 +17,9 @@ public abstract class MigrationTests<TStore>(TStore store) : IClassFixture<TStor
         return typeof(Program).Assembly.GetManifestResourceNames().Count(n => n.Contains(folder) && n.EndsWith(".sql"));
     }
 
-    /// <summary>A connection straight to the store's database, past the service.</summary>
-    private static async Task<DbConnection> OpenAsync(TestStore target)
-    {
-        DbConnection connection = target switch
-        {
-            SqliteStore sqlite => new SqliteConnection($"Data Source={sqlite.FilePath}"),
-            PostgresStore postgres => new NpgsqlConnection(postgres.ConnectionString),
-            _ => throw new NotSupportedException(target.Name),
-        };
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    /// <summary>Runs statements straight on the database; returns the first column of the last one's first row.</summary>
-    private static async Task<object?> ExecuteAsync(TestStore target, params string[] statements)
-    {
-        await using var connection = await OpenAsync(target);
-        object? result = null;
-        foreach (var statement in statements)
-        {
-            await using var cmd = connection.CreateCommand();
-            cmd.CommandText = statement;
-            result = await cmd.ExecuteScalarAsync();
-        }
-        return result;
-    }
-
     /// <summary>What the schema_migration table records, read straight from the database.</summary>
-    private static async Task<List<string>> AppliedMigrationsAsync(TestStore target)
-    {
-        await using var connection = await OpenAsync(target);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT version, name, applied_at FROM schema_migration ORDER BY version";
-        await using var reader = await cmd.ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync()) rows.Add($"{reader.GetInt32(0)} {reader.GetString(1)} {reader.GetString(2)}");
-        return rows;
-    }
+    private static Task<List<string>> AppliedMigrationsAsync(TestStore target) =>
+        StoreSql.RowsAsync(target, "SELECT version, name, applied_at FROM schema_migration ORDER BY version");
 
     [Fact]
     public async Task Records_written_before_a_restart_are_all_there_after_it_and_migrations_are_not_applied_again()
@@ -110,13 +72,13 @@ public abstract class MigrationTests<TStore>(TStore store) : IClassFixture<TStor
                 })).Id;
             // The schema before migration 7: an instant's row was of the one short class then (is_short = 1).
             var spanClass = $"SELECT d.span_class FROM ix_date d JOIN resource r ON r.rkey = d.rkey WHERE r.type = 'Observation' AND r.id = '{id}' AND d.param = 'date'";
-            Assert.Equal(2L, Convert.ToInt64(await ExecuteAsync(fresh, spanClass)));
-            await ExecuteAsync(fresh, "ALTER TABLE ix_date RENAME COLUMN span_class TO is_short",
+            Assert.Equal(2L, Convert.ToInt64(await StoreSql.ExecuteAsync(fresh, spanClass)));
+            await StoreSql.ExecuteAsync(fresh, "ALTER TABLE ix_date RENAME COLUMN span_class TO is_short",
                 "UPDATE ix_date SET is_short = 1 WHERE is_short = 2", "DELETE FROM schema_migration WHERE version = 7");
 
             using var second = new RecordServiceHost(fresh.HostSettings);
 
-            Assert.Equal(2L, Convert.ToInt64(await ExecuteAsync(fresh, spanClass)));
+            Assert.Equal(2L, Convert.ToInt64(await StoreSql.ExecuteAsync(fresh, spanClass)));
             Assert.Equal([id], await second.Client.IdsAsync("Observation?date=ge2024-03-05&date=lt2024-03-06"));
             Assert.Equal([id], await second.Client.IdsAsync("Observation?date=2024-03-05T10:30:00Z"));
             Assert.Equal(ScriptCount(fresh), (await AppliedMigrationsAsync(fresh)).Count);

@@ -62,6 +62,43 @@ public abstract class ReferenceSearchTests<TStore>(TStore store) : TaggedSearchT
     }
 
     [Fact]
+    public async Task A_reference_to_another_server_matches_only_its_url_and_never_the_local_resource_with_that_id()
+    {
+        var w = await CreateWorldAsync();
+        var elsewhere = $"https://his.benhvien-k.example.vn/fhir/Patient/{w.An.Id}";
+        var ofElsewhere = await CreateLabelledAsync("of another hospital's patient with An's id", About(elsewhere));
+        await AssertFindsAsync($"Observation?subject=Patient/{w.An.Id}", w.OfAn, w.OfAnByUrl, w.OfAnVersioned);
+        await AssertFindsAsync($"Observation?patient={w.An.Id}", w.OfAn, w.OfAnByUrl, w.OfAnVersioned);
+        await AssertFindsAsync($"Observation?subject:Patient.name=Phan", w.OfAn, w.OfAnByUrl, w.OfAnVersioned);
+        await AssertFindsAsync($"Observation?subject={Esc(elsewhere)}", ofElsewhere);
+        await AssertFindsAsync($"Observation?subject={Esc(elsewhere.Replace("https://his.", "https://pacs."))}");
+        await AssertFindsAsync("Observation?subject:missing=false", w.OfAn, w.OfBinh, w.OfGroup, w.OfAnByUrl, w.OfAnVersioned, ofElsewhere);
+        // Including the subject brings in nothing for the other server's reference.
+        var included = await SearchAsync($"Observation?_id={ofElsewhere.Id}&_include=Observation:subject");
+        Assert.Equal([ofElsewhere.Id], included.Entry.Select(e => e.Resource.Id));
+    }
+
+    [Fact]
+    public async Task A_configured_public_address_of_this_server_makes_its_absolute_references_local()
+    {
+        var w = await CreateWorldAsync();
+        using var behindProxy = new RecordServiceHost(new Dictionary<string, string?>(Store.HostSettings)
+        {
+            ["Fhir:BaseUrls:0"] = "https://FHIR.Telehealth.example.vn:443/fhir/",
+        });
+        var publicReference = $"https://fhir.telehealth.example.vn/fhir/Patient/{w.An.Id}";
+        var viaProxy = await behindProxy.Client.CreateAsync(Tagged(About(publicReference)));
+        Labels[viaProxy.Id] = "of An by the public address, written where it is configured";
+        // The instance not told that address takes it for another server's.
+        var viaPlain = await CreateLabelledAsync("of An by the public address, written where it is not configured", About(publicReference));
+
+        await AssertFindsAsync($"Observation?subject=Patient/{w.An.Id}", w.OfAn, w.OfAnByUrl, w.OfAnVersioned, viaProxy);
+        await AssertFindsAsync($"Observation?subject={Esc(publicReference)}", viaPlain);
+        var atProxy = (await behindProxy.Client.IdsAsync(Scoped($"Observation?subject={Esc(publicReference)}"))).Order();
+        Assert.Equal(new[] { w.OfAn.Id, w.OfAnByUrl.Id, w.OfAnVersioned.Id, viaProxy.Id }.Order(), atProxy);
+    }
+
+    [Fact]
     public async Task Missing_finds_resources_without_the_reference()
     {
         var w = await CreateWorldAsync();
