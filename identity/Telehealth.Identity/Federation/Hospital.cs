@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Telehealth.Identity.Accounts;
 
@@ -18,7 +20,8 @@ public sealed record Hospital(
     string? EmailClaim,
     string GroupsClaim,
     IReadOnlyDictionary<string, string> Roles,
-    IReadOnlyList<string> Scopes)
+    IReadOnlyList<string> Scopes,
+    X509Certificate2? TrustedAuthority = null)
 {
     /// <summary>Where the hospital sends the browser back; one path per hospital, so a response is tied to who it came from.</summary>
     public string CallbackPath => $"account/hospital/{Key}/callback";
@@ -82,6 +85,17 @@ public sealed partial class HospitalDirectory
             roles[mapping.Key] = role;
         }
 
+        X509Certificate2? authority = null;
+        if (section["TrustedCertificateFile"] is { Length: > 0 } file)
+        {
+            if (issuer.Scheme != Uri.UriSchemeHttps) throw Invalid(key, "TrustedCertificateFile is for an https Issuer");
+            try { authority = X509CertificateLoader.LoadCertificateFromFile(file); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                throw Invalid(key, $"TrustedCertificateFile '{file}' could not be read as a certificate (PEM or DER): {e.Message}");
+            }
+        }
+
         var emailClaim = section["EmailClaim"] is { Length: > 0 } email ? email : null;
         var scopes = section.GetSection("Scopes").GetChildren().Select(s => s.Value).OfType<string>().ToList();
         if (scopes.Count == 0) scopes = emailClaim is null ? ["openid", "profile"] : ["openid", "profile", "email"];
@@ -90,7 +104,7 @@ public sealed partial class HospitalDirectory
             LicenceClaim: section["LicenceClaim"] is { Length: > 0 } licence ? licence : "licence",
             emailClaim,
             GroupsClaim: section["GroupsClaim"] is { Length: > 0 } groups ? groups : "groups",
-            roles, scopes);
+            roles, scopes, authority);
     }
 
     private static InvalidOperationException Invalid(string key, string problem) =>

@@ -53,7 +53,12 @@ public static class HospitalFederation
             }
 
             // Discovery, JWKS, token and userinfo requests to the hospitals go through HttpClient.
-            client.UseSystemNetHttp();
+            var http = client.UseSystemNetHttp();
+            // A hospital whose login server has a certificate from the hospital's own authority (common on hospital
+            // networks): that authority alone vouches for it, and only for that hospital's requests.
+            foreach (var hospital in hospitals.All.Where(h => h.TrustedAuthority is not null))
+                http.ConfigureHttpClientHandler(hospital.Key, handler =>
+                    handler.ServerCertificateCustomValidationCallback = HospitalTrust.IssuedBy(hospital.TrustedAuthority!));
 
             foreach (var hospital in hospitals.All)
             {

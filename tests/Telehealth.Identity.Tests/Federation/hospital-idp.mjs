@@ -1,10 +1,12 @@
-// A hospital's own login server for the federation tests: oidc-provider (npm, panva/node-oidc-provider) on plain
-// HTTP loopback, with one client (the platform's identity service) and a few static people.
+// A hospital's own login server for the federation tests: oidc-provider (npm, panva/node-oidc-provider) on loopback,
+// over plain HTTP or, with "tls" in the configuration, HTTPS, with one client (the platform's identity service) and a
+// few static people.
 //
 // Configuration is one JSON document in HOSPITAL_IDP_CONFIG:
 //   { "port": 41234, "issuer": "http://127.0.0.1:41234/",
 //     "client": { "id": "...", "secret": "...", "redirectUris": ["http://127.0.0.1:5081/account/hospital/bv-cho-ray/callback"] },
-//     "accounts": { "<subject>": { "name": "...", "licence": "...", "groups": ["..."], "email": "..." } } }
+//     "accounts": { "<subject>": { "name": "...", "licence": "...", "groups": ["..."], "email": "..." } },
+//     "tls": { "cert": "/path/server.pem", "key": "/path/server-key.pem" } }     (optional; the issuer is then https)
 // OIDC_PROVIDER_DIR is the installed oidc-provider package folder (./test.sh exports it).
 //
 // Signing in: GET /interaction/<uid> shows a form with one field, `login` (a subject from `accounts`); posting it
@@ -15,6 +17,7 @@
 // { "id": 1, "subject": "...", "person": { ...claims } } that replaces (or adds) that person; the server answers
 // on standard output with "updated <id>" once the next sign-in sees the change.
 import { createServer } from 'node:http';
+import { createServer as createSecureServer } from 'node:https';
 import { createInterface } from 'node:readline';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -52,7 +55,7 @@ const provider = new Provider(config.issuer, {
 provider.on('server_error', (ctx, error) => console.error('server_error', error));
 
 const oidc = provider.callback();
-const server = createServer(async (req, res) => {
+const handle = async (req, res) => {
   const path = new URL(req.url, config.issuer).pathname;
   if (!/^\/interaction\/[^/]+$/.test(path)) return oidc(req, res);
   try {
@@ -71,7 +74,10 @@ const server = createServer(async (req, res) => {
     console.error(error);
     page(res, 500, `<p>${escape(String(error))}</p>`);
   }
-});
+};
+const server = config.tls
+  ? createSecureServer({ cert: readFileSync(config.tls.cert), key: readFileSync(config.tls.key) }, handle)
+  : createServer(handle);
 
 // The first-party platform gets what it asked for without a consent screen.
 async function consent(req, res, { prompt: { details }, params, session, grantId }) {

@@ -6,13 +6,20 @@ namespace Telehealth.Identity.Tests.Infrastructure;
 /// <summary>
 /// A user agent for the sign-in page: keeps cookies, follows no redirect by itself, so each hop can be checked.
 /// </summary>
-public sealed partial class Browser(Uri baseAddress) : IDisposable
+/// <param name="trust">The one authority trusted for HTTPS, a hospital's own (its login server's certificate).</param>
+public sealed partial class Browser(Uri baseAddress, TestAuthority? trust = null) : IDisposable
 {
-    private readonly HttpClient http = new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true })
+    private readonly HttpClient http = new(Handler(trust))
     {
         BaseAddress = baseAddress,
         Timeout = TimeSpan.FromSeconds(60),
     };
+
+    private static HttpClientHandler Handler(TestAuthority? trust)
+    {
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true };
+        return trust?.Trusting(handler) ?? handler;
+    }
 
     public Task<HttpResponseMessage> GetAsync(string url) => http.GetAsync(url);
 

@@ -37,7 +37,7 @@ public sealed class IdentityServiceHost : WebApplicationFactory<Program>
     public HttpClient Client { get; }
 
     /// <summary>A user agent of its own (cookies, no automatic redirects), for driving the sign-in page.</summary>
-    public Browser NewBrowser() => new(new Uri(BaseUrl + "/"));
+    public Browser NewBrowser(TestAuthority? trust = null) => new(new Uri(BaseUrl + "/"), trust);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
