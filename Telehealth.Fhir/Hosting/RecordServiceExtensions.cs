@@ -29,7 +29,6 @@ public static class RecordServiceExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<Reindexer>();
         services.AddSingleton<SearchParameterRegistry>();
-        services.AddHttpContextAccessor();
         services.AddSingleton<LocalBases>();
         services.AddSingleton<ResourceIndexer>();
         services.AddSingleton<HistoryReader>();
