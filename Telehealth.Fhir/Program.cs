@@ -3,13 +3,14 @@ using Telehealth.Fhir.Demo;
 using Telehealth.Fhir.Hosting;
 using Telehealth.Fhir.Interactions;
 
+if (RecordStoreCommands.IsCommand(args)) return await RecordStoreCommands.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddRecordService(builder.Configuration, builder.Environment);
 builder.Services.AddDemoData(builder.Configuration);
 
 var app = builder.Build();
-if (RecordStoreCommands.IsCommand(args)) return await RecordStoreCommands.RunAsync(app.Services, args);
 
 app.UseMiddleware<OperationOutcomeMiddleware>();
 app.UseRecordServiceAccess();

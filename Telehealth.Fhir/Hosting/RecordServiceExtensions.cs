@@ -13,24 +13,7 @@ public static class RecordServiceExtensions
     public static IServiceCollection AddRecordService(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddRecordServiceAccess(configuration, environment);
-        services.Configure<StorageOptions>(configuration.GetSection("Fhir:Storage"));
-        services.Configure<RecordServiceOptions>(configuration.GetSection("Fhir"));
-        services.AddSingleton(TimeProvider.System);
-
-        // Stateless and thread-safe: one of each for the process.
-        services.AddHttpContextAccessor();
-        services.AddSingleton(sp =>
-        {
-            var http = sp.GetRequiredService<IHttpContextAccessor>();
-            var guards = sp.GetRequiredService<Access.AccessGuards>();
-            return new RecordDatabase(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>(),
-                () => http.HttpContext is { } context ? guards.For(context) : null);
-        });
-        services.AddSingleton<SchemaMigrator>();
-        services.AddSingleton<Reindexer>();
-        services.AddSingleton<SearchParameterRegistry>();
-        services.AddSingleton<LocalBases>();
-        services.AddSingleton<ResourceIndexer>();
+        services.AddRecordStore(configuration);
         services.AddSingleton<HistoryReader>();
         services.AddSingleton<SearchParser>();
         services.AddSingleton<SearchSql>();
@@ -41,6 +24,33 @@ public static class RecordServiceExtensions
         services.AddSingleton<BundleProcessor>();
         services.AddSingleton<CapabilityStatementBuilder>();
         services.AddHostedService<SchemaMigrationWorker>();
+        return services;
+    }
+
+    /// <summary>
+    /// The database, its schema and the indexer: what the service serves from, and all that the maintenance commands
+    /// (<see cref="RecordStoreCommands"/>) need. Sessions carry the request's access guard when access is set up.
+    /// </summary>
+    public static IServiceCollection AddRecordStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StorageOptions>(configuration.GetSection("Fhir:Storage"));
+        services.Configure<RecordServiceOptions>(configuration.GetSection("Fhir"));
+        services.AddSingleton(TimeProvider.System);
+
+        // Stateless and thread-safe: one of each for the process.
+        services.AddHttpContextAccessor();
+        services.AddSingleton(sp =>
+        {
+            var http = sp.GetRequiredService<IHttpContextAccessor>();
+            var guards = sp.GetService<Access.AccessGuards>();
+            return new RecordDatabase(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>(),
+                () => guards is not null && http.HttpContext is { } context ? guards.For(context) : null);
+        });
+        services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<Reindexer>();
+        services.AddSingleton<SearchParameterRegistry>();
+        services.AddSingleton<LocalBases>();
+        services.AddSingleton<ResourceIndexer>();
         return services;
     }
 }

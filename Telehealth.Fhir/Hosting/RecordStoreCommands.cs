@@ -6,13 +6,22 @@ namespace Telehealth.Fhir.Hosting;
 /// <summary>
 /// Maintenance commands of the record service, run with the service's own configuration instead of serving:
 /// <c>dotnet Telehealth.Fhir.dll reindex [ResourceType ...]</c> migrates the schema and rebuilds the search index of
-/// the stored resources (all, or of the types named). It can run while the service runs.
+/// the stored resources (all, or of the types named). It can run while the service runs, and needs the storage
+/// settings only (no identity service).
 /// </summary>
 public static class RecordStoreCommands
 {
     public static bool IsCommand(string[] args) => args is ["reindex", ..];
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args, CancellationToken ct = default)
+    public static async Task<int> RunAsync(string[] args, CancellationToken ct = default)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddRecordStore(builder.Configuration);
+        using var host = builder.Build();
+        return await RunAsync(host.Services, args, ct);
+    }
+
+    private static async Task<int> RunAsync(IServiceProvider services, string[] args, CancellationToken ct)
     {
         var registry = services.GetRequiredService<SearchParameterRegistry>();
         var types = args[1..].Where(a => !a.Contains('=') && !a.StartsWith('-')).ToList();
