@@ -44,7 +44,7 @@ public static class RecordServiceExtensions
             var http = sp.GetRequiredService<IHttpContextAccessor>();
             var guards = sp.GetService<Access.AccessGuards>();
             return new RecordDatabase(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>(),
-                () => guards is not null && http.HttpContext is { } context ? guards.For(context) : null);
+                guards is null ? null : () => http.HttpContext is { } context ? guards.For(context) : null);
         });
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<Reindexer>();

@@ -34,7 +34,9 @@ public static class RecordStoreCommands
         await services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
         var reindexer = services.GetRequiredService<Reindexer>();
         long total = 0;
-        foreach (var type in types.Count == 0 ? [null] : types.Cast<string?>())
+        // No type named: one pass over every type.
+        List<string?> targets = types.Count == 0 ? [null] : [.. types];
+        foreach (var type in targets)
             total += await reindexer.ReindexAsync(type, Reindexer.DefaultBatchSize, ct);
         Console.WriteLine($"reindex: {total} resources reindexed{(types.Count == 0 ? "" : $" ({string.Join(", ", types)})")}.");
         return 0;

@@ -20,6 +20,17 @@ public sealed class BundleEntryRequest
     public string? IfNoneExist { get; init; }
     public string? IfMatch { get; init; }
 
+    /// <summary>
+    /// The criteria a conditional create (ifNoneExist) or conditional update (PUT Type?query) decides on; null for
+    /// every other entry.
+    /// </summary>
+    public string? DecidingCriteria => Method switch
+    {
+        "POST" when IfNoneExist is { Length: > 0 } => IfNoneExist,
+        "PUT" when Id is null && Query is { Length: > 0 } => Query,
+        _ => null,
+    };
+
     /// <summary>The id this entry's resource gets (POST, conditional PUT), decided before any entry runs.</summary>
     public string? AssignedId { get; set; }
 

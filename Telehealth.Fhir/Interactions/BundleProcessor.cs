@@ -124,13 +124,7 @@ public sealed class BundleProcessor(RecordDatabase database, ResourceOperations 
         var keys = new List<string>();
         foreach (var entry in entries)
         {
-            var criteria = entry.Method switch
-            {
-                "POST" => entry.IfNoneExist,
-                "PUT" when entry.Id is null => entry.Query,
-                _ => null,
-            };
-            if (string.IsNullOrEmpty(criteria)) continue;
+            if (entry.DecidingCriteria is not { } criteria) continue;
             try { keys.AddRange(ops.DecisionKeysOf(entry.Type, criteria)); }
             catch (FhirException e) { throw Refused(entry.Index, entry, e); }
         }

@@ -16,7 +16,7 @@ public static class ReferenceResolver
     {
         switch (entry.Method)
         {
-            case "POST" when entry.IfNoneExist is { Length: > 0 } criteria:
+            case "POST" when entry.DecidingCriteria is { } criteria:
                 var matches = await ops.DecideAsync(session, entry.Type, criteria, ct);
                 if (matches.Count > 1)
                     throw FhirException.PreconditionFailed($"ifNoneExist '{criteria}' matches {matches.Count} {entry.Type} resources; make the criteria more selective.");
@@ -30,7 +30,7 @@ public static class ReferenceResolver
             case "POST":
                 entry.AssignedId = Guid.NewGuid().ToString("N");
                 break;
-            case "PUT" when entry.Id is null && entry.Query is { Length: > 0 } criteria:
+            case "PUT" when entry.DecidingCriteria is { } criteria:
                 var found = await ops.DecideAsync(session, entry.Type, criteria, ct);
                 if (found.Count > 1)
                     throw FhirException.PreconditionFailed($"'{entry.Url}' matches {found.Count} {entry.Type} resources; a conditional update needs at most one.");

@@ -90,7 +90,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
 
     public async Task<int> ConditionalDeleteAsync(RecordSession session, string type, string criteria, bool multiple, CancellationToken ct)
     {
-        var matches = await MatchAsync(session, type, criteria, ct, limit: multiple ? 1000 : 2);
+        var matches = await MatchAsync(session, ParseCriteria(type, criteria), multiple ? 1000 : 2, ct);
         if (matches.Count > 1 && !multiple)
             throw FhirException.PreconditionFailed($"The criteria '{criteria}' match {matches.Count}+ {type} resources; a conditional delete removes at most one.");
         foreach (var resource in await ResourceReader.LoadByKeysAsync(session, matches, ct))
@@ -117,17 +117,8 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
     }
 
     /// <summary>
-    /// The resources the criteria match, as the caller's own search would find them: a conditional write searches on
-    /// the caller's behalf, so it needs the search permission, and what the caller may not see neither matches nor
-    /// answers differently (otherwise a conditional create would tell whether a hidden record exists).
-    /// </summary>
-    public async Task<List<long>> MatchAsync(RecordSession session, string type, string criteria, CancellationToken ct, int limit = 2) =>
-        await MatchAsync(session, ParseCriteria(type, criteria), limit, ct);
-
-    /// <summary>
-    /// <see cref="MatchAsync(RecordSession, string, string, CancellationToken, int)"/> for a write that creates when
-    /// nothing matches: first it queues behind every other writer deciding on any of the same criteria, on any
-    /// instance, so two of them never both decide that none exists.
+    /// The matches of a conditional write that creates when nothing matches: first it queues behind every other writer
+    /// deciding on any of the same criteria, on any instance, so two of them never both decide that none exists.
     /// </summary>
     public async Task<List<long>> DecideAsync(RecordSession session, string type, string criteria, CancellationToken ct)
     {
@@ -139,6 +130,11 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
     /// <summary>The lock keys <see cref="DecideAsync"/> takes for these criteria (a transaction takes all its entries' first).</summary>
     public IReadOnlyList<string> DecisionKeysOf(string type, string criteria) => DecisionKeys.For(type, ParseCriteria(type, criteria).Criteria);
 
+    /// <summary>
+    /// The resources the criteria match, as the caller's own search would find them: a conditional write searches on
+    /// the caller's behalf, so it needs the search permission, and what the caller may not see neither matches nor
+    /// answers differently (otherwise a conditional create would tell whether a hidden record exists).
+    /// </summary>
     private async Task<List<long>> MatchAsync(RecordSession session, SearchRequest request, int limit, CancellationToken ct)
     {
         session.Guard?.Require(request.ResourceType, 's');

@@ -50,18 +50,23 @@ public sealed class RecordSession(RecordDatabase database, DbConnection connecti
 
     /// <summary>
     /// Takes several such locks at once, always in the same order whoever asks, so two transactions wanting two of
-    /// the same keys queue instead of deadlocking. Taking a key again within one transaction is allowed.
+    /// the same keys queue instead of deadlocking. A key this transaction already holds is not asked for again (a
+    /// transaction bundle takes all its entries' keys first, then each entry asks for its own).
     /// </summary>
     public async Task LockAsync(IEnumerable<string> keys, CancellationToken ct)
     {
         if (!Database.IsPostgres) return;
-        var hashes = keys.Select(StableHash).Distinct().Order().ToList();
+        var hashes = keys.Select(StableHash).Distinct().Where(h => !heldLocks.Contains(h)).Order().ToList();
         if (hashes.Count == 0) return;
         // PostgreSQL evaluates a select list from left to right.
         var calls = string.Join(", ", hashes.Select((_, n) => $"pg_advisory_xact_lock(@k{n})"));
         await using var cmd = Command($"SELECT {calls}", [.. hashes.Select((h, n) => ($"@k{n}", (object?)h))]);
         await cmd.ExecuteNonQueryAsync(ct);
+        // Outside a transaction a statement's locks end with it.
+        if (InTransaction) heldLocks.UnionWith(hashes);
     }
+
+    private readonly HashSet<long> heldLocks = [];
 
     public Task CommitAsync(CancellationToken ct) =>
         transaction?.CommitAsync(ct) ?? throw new InvalidOperationException("A read session has nothing to commit.");

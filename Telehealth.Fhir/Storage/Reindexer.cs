@@ -29,14 +29,15 @@ public sealed class Reindexer(RecordDatabase database, ResourceIndexer indexer, 
             await using var tx = await database.BeginAsync(ct);
             var keys = await LockBatchAsync(tx, type, after, batchSize, ct);
             if (keys.Count == 0) break;
-            var resources = await CurrentJsonAsync(tx, keys, ct);
+            // Read after the lock, not joined into the locking statement: see ResourceReader.ReadForUpdateAsync.
+            var resources = await ResourceReader.LoadByKeysAsync(tx, keys, ct);
             foreach (var chunk in resources.Chunk(ResourcesPerCommand))
             {
                 await using var batch = new StatementBatch(tx);
-                foreach (var (key, resourceType, json) in chunk)
+                foreach (var resource in chunk)
                 {
-                    IndexWriter.AppendDelete(batch, key);
-                    IndexWriter.AppendInsert(batch, key, resourceType, indexer.Index(FhirJson.ParseStored(json)));
+                    IndexWriter.AppendDelete(batch, resource.Key);
+                    IndexWriter.AppendInsert(batch, resource.Key, resource.Type, indexer.Index(FhirJson.ParseStored(resource.Json!)));
                 }
                 await batch.ExecuteAsync(ct);
             }
@@ -53,29 +54,11 @@ public sealed class Reindexer(RecordDatabase database, ResourceIndexer indexer, 
     {
         var sql = "SELECT rkey FROM resource WHERE rkey > @after AND deleted = 0" + (type is null ? "" : " AND type = @t") +
                   " ORDER BY rkey LIMIT @n" + tx.Database.ForUpdate;
-        await using var cmd = type is null
-            ? tx.Command(sql, ("@after", after), ("@n", batchSize))
-            : tx.Command(sql, ("@after", after), ("@t", type), ("@n", batchSize));
+        (string, object?)[] parameters = type is null ? [("@after", after), ("@n", batchSize)] : [("@after", after), ("@t", type), ("@n", batchSize)];
+        await using var cmd = tx.Command(sql, parameters);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var keys = new List<long>(batchSize);
         while (await reader.ReadAsync(ct)) keys.Add(reader.GetInt64(0));
         return keys;
-    }
-
-    /// <summary>
-    /// The current JSON of locked resources, read after the lock (a join in the locking statement would be checked
-    /// against the version before a concurrent write; see <see cref="ResourceReader.ReadForUpdateAsync"/>).
-    /// </summary>
-    private static async Task<List<(long Key, string Type, string Json)>> CurrentJsonAsync(RecordSession tx, List<long> keys, CancellationToken ct)
-    {
-        var p = new Sql.SqlParameters();
-        var list = string.Join(", ", keys.Select(k => p.Add(k)));
-        await using var cmd = tx.Command(
-            "SELECT r.rkey, r.type, v.json FROM resource r JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version " +
-            $"WHERE r.rkey IN ({list}) AND r.deleted = 0 ORDER BY r.rkey", [.. p.Values]);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        var rows = new List<(long, string, string)>(keys.Count);
-        while (await reader.ReadAsync(ct)) rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-        return rows;
     }
 }
