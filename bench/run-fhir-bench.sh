@@ -4,6 +4,7 @@
 #   bench/run-fhir-bench.sh                      # 100k and 1M resources, 8 clients, 20 s per measurement
 #   PATIENTS=1000,10000 SECONDS_EACH=5 bench/run-fhir-bench.sh   # a quick look
 #   PG_EXPLAIN_SLOW_MS=30 bench/run-fhir-bench.sh  # also keep plans of statements over 30 ms (bench/results/postgres-slow.log)
+#   PG_STAT_STATEMENTS=1 bench/run-fhir-bench.sh # also count each statement's time (pg_stat_statements; see it while HOLD=1)
 #   HOLD=1 bench/run-fhir-bench.sh               # keep the cluster and services up afterwards (for EXPLAIN) until Ctrl-C;
 #                                                # bench/results/tokens.txt then has the service's and the doctor's tokens
 #

@@ -120,6 +120,13 @@ auto_explain.log_min_duration = '${PG_EXPLAIN_SLOW_MS}ms'
 auto_explain.log_analyze = on
 EOF
       fi
+      # PG_STAT_STATEMENTS=1: count every statement's time and buffers (pg_stat_statements), to see where it goes.
+      if [[ -n "${PG_STAT_STATEMENTS:-}" ]]; then
+        cat >>"$PG_TMP/data/postgresql.conf" <<EOF
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track = all
+EOF
+      fi
     else
       cat >>"$PG_TMP/data/postgresql.conf" <<EOF
 fsync = off

@@ -16,10 +16,17 @@ public sealed class AccessOptions
     public int ConsultAccessDays { get; set; } = 30;
 
     /// <summary>
-    /// How long a patient's managing stations are remembered for commune doctors' reads by id (<see cref="StationRoster"/>);
-    /// 0 looks them up in every read.
+    /// How long a station's patients are remembered for its commune doctors' reads by id (<see cref="StationRoster"/>);
+    /// 0 looks the patient up in every read.
     /// </summary>
     public int StationRosterSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// The most patients a station may have for its roster to be held (<see cref="StationRoster"/>); a larger
+    /// organization's reads look the patient up each time. An instance holds at most
+    /// <see cref="StationRoster.MaxPatientsHeld"/> patients of all stations together.
+    /// </summary>
+    public int StationRosterMaxPatients { get; set; } = 50_000;
 
     /// <summary>
     /// Turns every check off. Honoured only in the "Benchmark" environment, to measure what the checks cost; the

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Hl7.Fhir.Model;
 using Telehealth.Fhir.Tests.Infrastructure;
 
@@ -20,6 +21,11 @@ public static class AccessNetwork
     public static string PatientA1 => TestTokens.Person("patient", "Patient/a1", null, "openid fhirUser patient/*.cruds");
     public static string AdminA => TestTokens.Person("facility_admin", "Practitioner/admin-a", "Organization/tyt-a");
     public static string PlatformAdmin => TestTokens.Person("platform_admin", "Practitioner/root", null);
+
+    private static readonly ConditionalWeakTable<TestStore, Task> Seeded = [];
+
+    /// <summary>Seeds the store's database once, however many test classes share it.</summary>
+    public static Task SeedOnceAsync(TestStore store) => Seeded.GetValue(store, s => SeedAsync(s.Host.Client));
 
     public static async Task SeedAsync(HttpClient system)
     {
