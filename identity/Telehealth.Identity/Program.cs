@@ -4,6 +4,7 @@ using Telehealth.Identity.Keys;
 using Telehealth.Identity.Endpoints;
 using Telehealth.Identity.Federation;
 using Telehealth.Identity.Hosting;
+using Telehealth.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,8 @@ if (args.FirstOrDefault() == "rotate-signing-key")
     return;
 }
 
+// Behind a gateway or TLS proxy: the client's scheme and host from ForwardedHeaders:TrustedProxies only.
+builder.Services.AddTrustedProxies(builder.Configuration);
 // Storage, accounts, the OpenIddict server and its keys: Hosting/IdentityServerConfiguration.cs.
 builder.Services.AddTelehealthIdentity(builder.Configuration);
 // Two-step sign-in with an authenticator app, required for staff outside demo mode: Accounts/TwoFactorRules.cs.
@@ -27,6 +30,7 @@ builder.Services.AddDemoData(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();          // /account/login, /account/twofactor, /account/setup, /admin/staff

@@ -20,18 +20,23 @@ public sealed class HttpsIdentityFixture : IAsyncLifetime
     /// <summary>The same settings and database, reached over plain HTTP.</summary>
     public IdentityServiceHost PlainHttp { get; private set; } = null!;
 
+    /// <summary>Plain HTTP behind a TLS proxy on the loopback address, which ForwardedHeaders:TrustedProxies names.</summary>
+    public IdentityServiceHost BehindProxy { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         await store.InitializeAsync();
         var settings = new Dictionary<string, string?>(store.Settings) { ["Identity:RequireHttps"] = "true" };
         Host = new IdentityServiceHost(settings, Authority);
         PlainHttp = new IdentityServiceHost(settings);
+        BehindProxy = new IdentityServiceHost(new Dictionary<string, string?>(settings) { ["ForwardedHeaders:TrustedProxies:0"] = "127.0.0.1" });
     }
 
     public async Task DisposeAsync()
     {
         Host.Dispose();
         PlainHttp.Dispose();
+        BehindProxy.Dispose();
         await store.DisposeAsync();
         Authority.Dispose();
     }
@@ -103,5 +108,48 @@ public sealed class HttpsIdentityTests(HttpsIdentityFixture fixture) : IClassFix
         var authorize = await browser.GetAsync(Oidc.AuthorizeUrl(Oidc.SmartClient, Oidc.SmartRedirect, "openid", "s2", Pkce.New()));
         Assert.Equal(HttpStatusCode.BadRequest, authorize.StatusCode);
         Assert.Contains("HTTPS", await authorize.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static HttpRequestMessage ViaTlsProxy(HttpMethod method, string url, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, url) { Content = content };
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Forwarded-Host", "dangnhap.telehealth.vn");
+        return request;
+    }
+
+    private static FormUrlEncodedContent ClientCredentials() => new(new Dictionary<string, string>
+    {
+        ["grant_type"] = "client_credentials",
+        ["scope"] = "system/*.rs",
+        ["client_id"] = "demo-system",
+        ["client_secret"] = "demo-system-secret",
+    });
+
+    [Fact]
+    public async Task Behind_a_trusted_tls_proxy_the_service_names_the_public_https_issuer_and_issues_tokens_for_it()
+    {
+        var proxied = fixture.BehindProxy;
+        using var discovery = await proxied.Client.SendAsync(ViaTlsProxy(HttpMethod.Get, ".well-known/openid-configuration"));
+        Assert.Equal(HttpStatusCode.OK, discovery.StatusCode);
+        var document = JsonDocument.Parse(await discovery.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("https://dangnhap.telehealth.vn/", document.GetProperty("issuer").GetString());
+        Assert.Equal("https://dangnhap.telehealth.vn/connect/token", document.GetProperty("token_endpoint").GetString());
+
+        using var token = await proxied.Client.SendAsync(ViaTlsProxy(HttpMethod.Post, "connect/token", ClientCredentials()));
+        Assert.Equal(HttpStatusCode.OK, token.StatusCode);
+        var access = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement.GetProperty("access_token").GetString();
+        var jwt = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(access);
+        Assert.Equal("https://dangnhap.telehealth.vn/", jwt.Issuer);
+    }
+
+    [Fact]
+    public async Task A_client_claiming_https_itself_is_not_believed_where_no_proxy_is_trusted()
+    {
+        using var token = await fixture.PlainHttp.Client.SendAsync(ViaTlsProxy(HttpMethod.Post, "connect/token", ClientCredentials()));
+        Assert.Equal(HttpStatusCode.BadRequest, token.StatusCode);
+        var body = JsonDocument.Parse(await token.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("invalid_request", body.GetProperty("error").GetString());
+        Assert.False(body.TryGetProperty("access_token", out _));
     }
 }
