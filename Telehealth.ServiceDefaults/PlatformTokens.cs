@@ -8,7 +8,12 @@ namespace Telehealth.ServiceDefaults;
 /// <param name="Authority">The identity service's issuer; its discovery document and JWKS give the signing keys.</param>
 /// <param name="Audience">The audience tokens must name (<c>telehealth-fhir</c>, <c>telehealth-api</c>).</param>
 /// <param name="RequireHttpsMetadata">Fetch the metadata over HTTPS only (true in deployments).</param>
-public sealed record TokenSettings(string Authority, string Audience, bool RequireHttpsMetadata);
+/// <param name="TrustedCertificateFile">
+/// The certificate authority (PEM or DER) that issued the identity service's TLS certificate, when it is a private one
+/// the machine does not trust; then that authority alone is trusted for the metadata and keys.
+/// </param>
+/// <param name="Section">Where the settings come from (<c>Fhir:Auth</c>), for messages.</param>
+public sealed record TokenSettings(string Authority, string Audience, bool RequireHttpsMetadata, string? TrustedCertificateFile = null, string Section = "Auth");
 
 /// <summary>
 /// How every service checks the identity service's access tokens: JWT bearer for issuer, audience, lifetime and
@@ -20,6 +25,13 @@ public static class PlatformTokens
 {
     public static IServiceCollection AddPlatformTokens(this IServiceCollection services, TokenSettings settings, JwtBearerEvents? events = null)
     {
+        System.Security.Cryptography.X509Certificates.X509Certificate2? authority = null;
+        if (!string.IsNullOrWhiteSpace(settings.TrustedCertificateFile))
+        {
+            if (!settings.Authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"{settings.Section}:TrustedCertificateFile is for an https Authority; {settings.Section}:Authority is '{settings.Authority}'.");
+            authority = TrustedAuthority.Load(settings.TrustedCertificateFile, $"{settings.Section}:TrustedCertificateFile");
+        }
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.Authority = settings.Authority;
@@ -31,6 +43,7 @@ public static class PlatformTokens
             jwt.TokenValidationParameters.RoleClaimType = "role";
             jwt.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
             if (events is not null) jwt.Events = events;
+            if (authority is not null) jwt.BackchannelHttpHandler = TrustedAuthority.Handler(authority);
         });
         services.AddSingleton<CachedTokenHandler>();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<CachedTokenHandler>((jwt, handler) =>

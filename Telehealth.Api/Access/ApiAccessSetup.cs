@@ -12,7 +12,7 @@ public static class ApiAccessSetup
         var options = section.Get<ApiAuthOptions>() ?? new ApiAuthOptions();
         if (string.IsNullOrWhiteSpace(options.Authority))
             throw new InvalidOperationException("Api:Auth:Authority is not set: the scheduling core needs the identity service's issuer (for example http://127.0.0.1:5081) to check tokens.");
-        services.AddPlatformTokens(new TokenSettings(options.Authority, options.Audience, options.RequireHttpsMetadata));
+        services.AddPlatformTokens(new TokenSettings(options.Authority, options.Audience, options.RequireHttpsMetadata, options.TrustedCertificateFile, "Api:Auth"));
         services.AddAuthorization();
         return services;
     }

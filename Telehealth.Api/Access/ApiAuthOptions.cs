@@ -11,4 +11,7 @@ public sealed class ApiAuthOptions
 
     /// <summary>Whether the authority's metadata must come over HTTPS (true in deployments; plain loopback HTTP on one machine).</summary>
     public bool RequireHttpsMetadata { get; set; }
+
+    /// <summary>The private certificate authority (PEM or DER) of the identity service's TLS certificate, if the machine does not trust it.</summary>
+    public string? TrustedCertificateFile { get; set; }
 }

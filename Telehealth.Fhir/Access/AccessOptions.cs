@@ -12,6 +12,9 @@ public sealed class AccessOptions
     /// <summary>Whether the authority's metadata must come over HTTPS (true in deployments; plain loopback HTTP on one machine).</summary>
     public bool RequireHttpsMetadata { get; set; }
 
+    /// <summary>The private certificate authority (PEM or DER) of the identity service's TLS certificate, if the machine does not trust it.</summary>
+    public string? TrustedCertificateFile { get; set; }
+
     /// <summary>How long after a consult closes its specialists and coordinators can still read the patient's record.</summary>
     public int ConsultAccessDays { get; set; } = 30;
 

@@ -32,7 +32,7 @@ public static class AccessSetup
         if (string.IsNullOrWhiteSpace(options.Authority))
             throw new InvalidOperationException("Fhir:Auth:Authority is not set: the record service needs the identity service's issuer (for example http://127.0.0.1:5081) to check tokens.");
 
-        services.AddPlatformTokens(new TokenSettings(options.Authority, options.Audience, options.RequireHttpsMetadata), new JwtBearerEvents
+        services.AddPlatformTokens(new TokenSettings(options.Authority, options.Audience, options.RequireHttpsMetadata, options.TrustedCertificateFile, "Fhir:Auth"), new JwtBearerEvents
         {
             OnChallenge = async context =>
             {

@@ -20,21 +20,24 @@ public static class LoadDriver
     }
 
     /// <summary>
-    /// Runs the operations in turns of <paramref name="turn"/>, each round starting with the next one, until each has
-    /// run <paramref name="duration"/>. On a shared, noisy machine a slow spell (another tenant, a checkpoint) then
-    /// falls on all of them alike, so their ratios hold within one run, as one long measurement after the other's do not.
+    /// Runs the operations in turns of <paramref name="turn"/>, each round in another order, until each has run
+    /// <paramref name="duration"/>. On a shared, noisy machine a slow spell (another tenant, a checkpoint) then falls on
+    /// all of them alike, so their ratios hold within one run, as one long measurement after the other's do not. The
+    /// order is shuffled (the same shuffles every run), not rotated: rotated, each operation always followed the same
+    /// other one, so one that always came after the other instance's turn paid for switching instances every time.
     /// </summary>
     public static async Task<IReadOnlyList<Measurement>> RunInTurnsAsync(IReadOnlyList<(string Name, Func<int, long, Task<bool>> Operation)> operations,
         int clients, TimeSpan duration, TimeSpan turn)
     {
         var runs = operations.Select(o => new Run(o.Name, clients)).ToArray();
         var rounds = (int)Math.Ceiling(duration / turn);
+        var shuffle = new Random(20261204);
         for (var round = 0; round < rounds; round++)
-            for (var k = 0; k < operations.Count; k++)
-            {
-                var i = (round + k) % operations.Count;
-                await runs[i].ForAsync(duration / rounds, operations[i].Operation);
-            }
+        {
+            var order = Enumerable.Range(0, operations.Count).ToArray();
+            shuffle.Shuffle(order);
+            foreach (var i in order) await runs[i].ForAsync(duration / rounds, operations[i].Operation);
+        }
         return runs.Select(r => r.Result()).ToList();
     }
 

@@ -152,4 +152,32 @@ public sealed class HttpsIdentityTests(HttpsIdentityFixture fixture) : IClassFix
         Assert.Equal("invalid_request", body.GetProperty("error").GetString());
         Assert.False(body.TryGetProperty("access_token", out _));
     }
+
+    [Fact]
+    public async Task A_record_service_trusting_the_identity_services_own_authority_takes_its_tokens_and_one_without_it_refuses_them()
+    {
+        Dictionary<string, string?> Settings(string? trusted) => new()
+        {
+            ["Fhir:Auth:RequireHttpsMetadata"] = "true",
+            ["Fhir:Auth:TrustedCertificateFile"] = trusted,
+            ["Demo:Load"] = "false",
+        };
+        using var trusting = new RecordServiceHost(Host.BaseUrl, Settings(fixture.Authority.AuthorityFile));
+        using var untrusting = new RecordServiceHost(Host.BaseUrl, Settings(null));
+        var token = (await Oidc.ServiceTokenAsync(Host, "system/*.rs")).AccessToken;
+
+        using var read = await trusting.ClientWith(token).GetAsync("Patient?_summary=count");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        // The machine's roots do not know the authority: the keys cannot be fetched, so no token passes.
+        using var refused = await untrusting.ClientWith(token).GetAsync("Patient?_summary=count");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("access token was refused", await refused.Content.ReadAsStringAsync());
+
+        // The authority is for an https identity service; with an http one the service does not start.
+        var failure = Assert.ThrowsAny<Exception>(() =>
+        {
+            using var plain = new RecordServiceHost(fixture.PlainHttp.BaseUrl, Settings(fixture.Authority.AuthorityFile));
+        });
+        Assert.Contains("Fhir:Auth:TrustedCertificateFile is for an https Authority", failure.ToString());
+    }
 }

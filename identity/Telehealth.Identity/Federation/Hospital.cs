@@ -89,10 +89,10 @@ public sealed partial class HospitalDirectory
         if (section["TrustedCertificateFile"] is { Length: > 0 } file)
         {
             if (issuer.Scheme != Uri.UriSchemeHttps) throw Invalid(key, "TrustedCertificateFile is for an https Issuer");
-            try { authority = X509CertificateLoader.LoadCertificateFromFile(file); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+            try { authority = Telehealth.ServiceDefaults.TrustedAuthority.Load(file, "TrustedCertificateFile"); }
+            catch (InvalidOperationException e)
             {
-                throw Invalid(key, $"TrustedCertificateFile '{file}' could not be read as a certificate (PEM or DER): {e.Message}");
+                throw Invalid(key, e.Message);
             }
         }
 

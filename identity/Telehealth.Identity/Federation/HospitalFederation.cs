@@ -1,5 +1,6 @@
 using OpenIddict.Client;
 using Telehealth.Identity.Keys;
+using Telehealth.ServiceDefaults;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Telehealth.Identity.Federation;
@@ -58,7 +59,7 @@ public static class HospitalFederation
             // networks): that authority alone vouches for it, and only for that hospital's requests.
             foreach (var hospital in hospitals.All.Where(h => h.TrustedAuthority is not null))
                 http.ConfigureHttpClientHandler(hospital.Key, handler =>
-                    handler.ServerCertificateCustomValidationCallback = HospitalTrust.IssuedBy(hospital.TrustedAuthority!));
+                    handler.ServerCertificateCustomValidationCallback = TrustedAuthority.IssuedBy(hospital.TrustedAuthority!));
 
             foreach (var hospital in hospitals.All)
             {

@@ -19,10 +19,13 @@ public sealed class RecordServiceHost : WebApplicationFactory<fhir::Program>
 {
     private readonly string folder = Path.Combine(Path.GetTempPath(), "telehealth-tests", Guid.NewGuid().ToString("N"));
     private readonly string authority;
+    private readonly IReadOnlyDictionary<string, string?> settings;
 
-    public RecordServiceHost(string authority)
+    /// <param name="settings">Set after the defaults above, so they can override them (e.g. <c>Demo:Load</c>).</param>
+    public RecordServiceHost(string authority, IReadOnlyDictionary<string, string?>? settings = null)
     {
         this.authority = authority;
+        this.settings = settings ?? new Dictionary<string, string?>();
         Directory.CreateDirectory(folder);
         UseKestrel(0);
         StartServer();
@@ -62,6 +65,7 @@ public sealed class RecordServiceHost : WebApplicationFactory<fhir::Program>
         builder.UseSetting("Demo:Load", "true");
         builder.UseSetting("Demo:Client:ClientId", "demo-system");
         builder.UseSetting("Demo:Client:ClientSecret", "demo-system-secret");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 

@@ -47,7 +47,7 @@ public sealed class TestAuthority : IDisposable
     /// <summary>A handler that trusts this authority alone, as a person's browser at the hospital would.</summary>
     public HttpClientHandler Trusting(HttpClientHandler handler)
     {
-        handler.ServerCertificateCustomValidationCallback = Telehealth.Identity.Federation.HospitalTrust.IssuedBy(Authority);
+        handler.ServerCertificateCustomValidationCallback = Telehealth.ServiceDefaults.TrustedAuthority.IssuedBy(Authority);
         return handler;
     }
 
