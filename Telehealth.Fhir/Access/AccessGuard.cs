@@ -64,16 +64,17 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     }
 
     /// <summary>
-    /// How a read of one resource of <paramref name="type"/> is checked (null: not at all). A commune doctor mostly
+    /// How a read of one resource of <paramref name="type"/> is checked (null: not at all); <paramref name="current"/>:
+    /// the row read is the resource's (a read), not one of its versions (a vread). A commune doctor mostly
     /// reads their own station's patients, so their read only names the resource's patient, which
     /// <see cref="StationManagesAsync"/> checks; anyone else's read carries the whole rule as a filter. A resource that
     /// does not pass gets the full check (<see cref="CheckReadAsync"/>) before any refusal.
     /// </summary>
-    public ReadCheck? ForRead(SqlParameters p, string alias, string type)
+    public ReadCheck? ForRead(SqlParameters p, string alias, string type, bool current)
     {
         if (caller.IsSystem || ResourceClasses.Of(type) != ResourceClass.Clinical) return null;
         return caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is not null
-            ? new ReadCheck(null, PatientAccessSql.SolePatient(alias, type))
+            ? new ReadCheck(null, PatientAccessSql.SolePatient(alias, type, current))
             : new ReadCheck(Visible(p, alias, type), null);
     }
 

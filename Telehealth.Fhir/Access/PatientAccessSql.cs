@@ -67,9 +67,11 @@ internal static class PatientAccessSql
 
     /// <summary>
     /// The id of the one patient the row (alias, with rkey and id columns) is or names; NULL when it names none or
-    /// several. A commune doctor's read by id checks that patient against <see cref="StationRoster"/>.
+    /// several. A commune doctor's read by id checks that patient against <see cref="StationRoster"/>. A current
+    /// resource row (<paramref name="current"/>) keeps it in its patient column; a version row's is found in the index.
     /// </summary>
-    public static string SolePatient(string alias, string type) => type == "Patient" ? $"{alias}.id"
+    public static string SolePatient(string alias, string type, bool current) => type == "Patient" ? $"{alias}.id"
+        : current ? $"{alias}.patient"
         : $"(SELECT CASE WHEN MIN(sp.target_id) = MAX(sp.target_id) THEN MIN(sp.target_id) END FROM ix_reference sp " +
           $"WHERE sp.rkey = {alias}.rkey AND sp.target_type = 'Patient')";
 

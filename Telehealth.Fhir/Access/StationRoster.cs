@@ -18,9 +18,11 @@ namespace Telehealth.Fhir.Access;
 /// to that long on each instance (searches, includes and every write check the database at once). A patient the
 /// roster does not list falls through to the full rule, so a patient moved in, or registered since, is readable at
 /// once. A station with more than <see cref="AccessOptions.StationRosterMaxPatients"/> patients is not held: its
-/// reads look the patient up each time.
+/// reads look the patient up each time. A roster past three quarters of its time is loaded again in the background
+/// while reads go on with it, so a station's doctors do not all wait for the load every half minute; past its whole
+/// time it is not used.
 /// </remarks>
-public sealed class StationRoster(IOptions<AccessOptions> options)
+public sealed class StationRoster(IOptions<AccessOptions> options, TimeProvider clock, ILogger<StationRoster> logger)
 {
     /// <summary>Patients of all stations one instance holds at most (about 60 MB); the least recently loaded go first.</summary>
     public const int MaxPatientsHeld = 1_000_000;
@@ -35,32 +37,64 @@ public sealed class StationRoster(IOptions<AccessOptions> options)
     {
         var seconds = options.Value.StationRosterSeconds;
         if (seconds <= 0) return await ManagesNowAsync(session, organization, patient, ct);
+        var gate = loads.GetOrAdd(organization, _ => new SemaphoreSlim(1, 1));
         if (!rosters.TryGetValue(organization, out Roster? roster) || roster is null)
         {
-            var gate = loads.GetOrAdd(organization, _ => new SemaphoreSlim(1, 1));
             await gate.WaitAsync(ct);
             try
             {
                 if (!rosters.TryGetValue(organization, out roster) || roster is null)
-                {
-                    roster = await LoadAsync(session, organization, options.Value.StationRosterMaxPatients, ct);
-                    rosters.Set(organization, roster, new MemoryCacheEntryOptions
-                    {
-                        Size = Math.Max(1, roster.Patients?.Count ?? 1),
-                        AbsoluteExpirationRelativeToNow = TimeSpan.FromSeconds(seconds),
-                    });
-                }
+                    roster = await LoadAndHoldAsync(session, organization, ct);
             }
             finally
             {
                 gate.Release();
             }
         }
+        else if (clock.GetUtcNow() - roster.Loaded > TimeSpan.FromSeconds(seconds * 0.75) && gate.Wait(0))
+            RefreshInBackground(session.Database, organization, gate);
         return roster.Patients is { } patients ? patients.Contains(patient) : await ManagesNowAsync(session, organization, patient, ct);
     }
 
+    private async Task<Roster> LoadAndHoldAsync(RecordSession session, string organization, CancellationToken ct)
+    {
+        var loaded = clock.GetUtcNow();
+        var roster = await LoadAsync(session, organization, options.Value.StationRosterMaxPatients, loaded, ct);
+        // The time counts from before the query: nothing it read is older than that.
+        rosters.Set(organization, roster, new MemoryCacheEntryOptions
+        {
+            Size = Math.Max(1, roster.Patients?.Count ?? 1),
+            AbsoluteExpiration = loaded + TimeSpan.FromSeconds(options.Value.StationRosterSeconds),
+        });
+        return roster;
+    }
+
+    /// <summary>Loads the roster again on a connection of its own; the caller holds <paramref name="gate"/>, released here.</summary>
+    private void RefreshInBackground(RecordDatabase database, string organization, SemaphoreSlim gate)
+    {
+        // Not the request's context: the load outlives the request and reads nothing of it.
+        using (ExecutionContext.SuppressFlow())
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await using var session = await database.ReadAsync(CancellationToken.None);
+                    await LoadAndHoldAsync(session, organization, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // The held roster runs out as usual and the next read loads it in the open.
+                    logger.LogWarning(e, "Could not refresh the roster of station {Organization}", organization);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            });
+    }
+
     /// <summary>The station's current patients; <see cref="Roster.Patients"/> null when there are more than <paramref name="max"/>.</summary>
-    private static async Task<Roster> LoadAsync(RecordSession session, string organization, int max, CancellationToken ct)
+    private static async Task<Roster> LoadAsync(RecordSession session, string organization, int max, DateTimeOffset loaded, CancellationToken ct)
     {
         await using var cmd = session.Command(
             "SELECT p.id FROM ix_reference o JOIN resource p ON p.rkey = o.rkey WHERE o.type = 'Patient' AND o.param = 'organization' " +
@@ -68,7 +102,7 @@ public sealed class StationRoster(IOptions<AccessOptions> options)
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var patients = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct)) patients.Add(reader.GetString(0));
-        return new Roster(patients.Count > max ? null : patients);
+        return new Roster(patients.Count > max ? null : patients, loaded);
     }
 
     /// <summary>The database's answer for one patient, for stations too large to hold.</summary>
@@ -81,5 +115,5 @@ public sealed class StationRoster(IOptions<AccessOptions> options)
         return await cmd.ExecuteScalarAsync(ct) is not null;
     }
 
-    private sealed record Roster(HashSet<string>? Patients);
+    private sealed record Roster(HashSet<string>? Patients, DateTimeOffset Loaded);
 }

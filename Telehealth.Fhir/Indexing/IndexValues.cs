@@ -51,4 +51,20 @@ public sealed class ResourceIndex
     public List<NumberIndex> Numbers { get; } = [];
     public List<UriIndex> Uris { get; } = [];
     public List<CompositeIndex> Composites { get; } = [];
+
+    /// <summary>
+    /// The one patient the resource names (every reference to a Patient names the same one); null when it names none
+    /// or several. Kept in the resource row (<c>resource.patient</c>) for the commune doctor's read check.
+    /// </summary>
+    public string? SolePatient()
+    {
+        string? sole = null;
+        foreach (var r in References)
+        {
+            if (r.TargetType != "Patient" || r.TargetId is not { } id) continue;
+            if (sole is null) sole = id;
+            else if (!string.Equals(sole, id, StringComparison.Ordinal)) return null;
+        }
+        return sole;
+    }
 }

@@ -39,7 +39,7 @@ public static class ReadEndpoints
         var guard = session.Guard;
         guard?.Require(type, 'r');
         var p = new Storage.Sql.SqlParameters();
-        var check = guard?.ForRead(p, "r", type);
+        var check = guard?.ForRead(p, "r", type, current: version is null);
         var (stored, visible, patient) = await ResourceReader.ReadWithAsync(session, type, id, version, p, check?.Filter, check?.Patient, ct)
             ?? throw FhirException.NotFound(version is { } v ? $"{type}/{id} has no version {v}." : $"{type}/{id} does not exist.");
         if (guard is not null)

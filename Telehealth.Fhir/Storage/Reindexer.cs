@@ -36,8 +36,10 @@ public sealed class Reindexer(RecordDatabase database, ResourceIndexer indexer, 
                 await using var batch = new StatementBatch(tx);
                 foreach (var resource in chunk)
                 {
+                    var index = indexer.Index(FhirJson.ParseStored(resource.Json!));
                     IndexWriter.AppendDelete(batch, resource.Key);
-                    IndexWriter.AppendInsert(batch, resource.Key, resource.Type, indexer.Index(FhirJson.ParseStored(resource.Json!)));
+                    IndexWriter.AppendInsert(batch, resource.Key, resource.Type, index);
+                    ResourceWriter.AppendPatient(batch, resource.Key, resource.Type, index);
                 }
                 await batch.ExecuteAsync(ct);
             }

@@ -25,8 +25,8 @@ public static class ResourceWriter
         {
             var p = new Sql.SqlParameters();
             var u = p.Add(now.UtcTicks);
-            var rows = string.Join(", ", chunk.Select(i => $"({p.Add(i.Type)}, {p.Add(i.Id)}, 1, {u}, 0)"));
-            await using var cmd = tx.Command($"INSERT INTO resource (type, id, version, last_updated, deleted) VALUES {rows} " +
+            var rows = string.Join(", ", chunk.Select(i => $"({p.Add(i.Type)}, {p.Add(i.Id)}, 1, {u}, 0, {p.Add(PatientOf(i.Type, i.Index))})"));
+            await using var cmd = tx.Command($"INSERT INTO resource (type, id, version, last_updated, deleted, patient) VALUES {rows} " +
                                              "ON CONFLICT (type, id) DO NOTHING RETURNING rkey, type, id", [.. p.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) keys[(reader.GetString(1), reader.GetString(2))] = reader.GetInt64(0);
@@ -59,7 +59,7 @@ public static class ResourceWriter
         string json, ResourceIndex index, CancellationToken ct)
     {
         var version = current.Version + 1;
-        if (!await BumpAsync(tx, current, version, now, deleted: false, ct)) return null;
+        if (!await BumpAsync(tx, current, version, now, PatientOf(current.Type, index), deleted: false, ct)) return null;
         await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "PUT", json, index, ct);
         return current with { Version = version, LastUpdated = now, Deleted = false, Json = json };
     }
@@ -68,18 +68,26 @@ public static class ResourceWriter
     public static async Task<StoredResource?> DeleteAsync(RecordSession tx, StoredResource current, DateTimeOffset now, CancellationToken ct)
     {
         var version = current.Version + 1;
-        if (!await BumpAsync(tx, current, version, now, deleted: true, ct)) return null;
+        if (!await BumpAsync(tx, current, version, now, null, deleted: true, ct)) return null;
         await WriteVersionAsync(tx, current.Key, current.Type, current.Id, version, now, "DELETE", null, null, ct);
         return current with { Version = version, LastUpdated = now, Deleted = true, Json = null };
     }
 
-    private static async Task<bool> BumpAsync(RecordSession tx, StoredResource current, int version, DateTimeOffset now, bool deleted, CancellationToken ct)
+    private static async Task<bool> BumpAsync(RecordSession tx, StoredResource current, int version, DateTimeOffset now, string? patient,
+        bool deleted, CancellationToken ct)
     {
         await using var cmd = tx.Command(
-            "UPDATE resource SET version = @v, last_updated = @u, deleted = @d WHERE rkey = @k AND version = @expected",
-            ("@v", version), ("@u", now.UtcTicks), ("@d", deleted ? 1 : 0), ("@k", current.Key), ("@expected", current.Version));
+            "UPDATE resource SET version = @v, last_updated = @u, deleted = @d, patient = @p WHERE rkey = @k AND version = @expected",
+            ("@v", version), ("@u", now.UtcTicks), ("@d", deleted ? 1 : 0), ("@p", patient), ("@k", current.Key), ("@expected", current.Version));
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
+
+    /// <summary>What <c>resource.patient</c> holds: the one patient a resource names; null for a Patient, which is its own.</summary>
+    internal static string? PatientOf(string type, ResourceIndex index) => type == "Patient" ? null : index.SolePatient();
+
+    /// <summary>Sets <c>resource.patient</c> again, for a reindex.</summary>
+    internal static void AppendPatient(StatementBatch batch, long key, string type, ResourceIndex index) =>
+        batch.Statement().Append($"UPDATE resource SET patient = {batch.Add(PatientOf(type, index))} WHERE rkey = {batch.Add(key)}");
 
     private static void AppendVersion(StatementBatch batch, long key, string type, string id, int version, DateTimeOffset now, string method, string? json) =>
         batch.Statement().Append("INSERT INTO resource_version (rkey, type, id, version, last_updated, method, json) VALUES (")

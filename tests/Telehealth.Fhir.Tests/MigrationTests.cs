@@ -90,6 +90,56 @@ public abstract class MigrationTests<TStore>(TStore store) : IClassFixture<TStor
     }
 
     [Fact]
+    public async Task Each_resource_row_keeps_the_one_patient_it_names_and_migration_8_fills_it_in_for_data_stored_before()
+    {
+        TestStore fresh = store is PostgresStore ? new PostgresStore() : new SqliteStore();
+        await fresh.InitializeAsync();
+        try
+        {
+            static Observation About(params string[] patients) => new()
+            {
+                Status = ObservationStatus.Final, Code = new CodeableConcept("http://loinc.org", "8867-4"),
+                Subject = patients.Length > 0 ? new ResourceReference($"Patient/{patients[0]}") : null,
+                Performer = patients.Skip(1).Select(p => new ResourceReference($"Patient/{p}")).ToList(),
+            };
+            var expected = new Dictionary<(string Type, string Id), string?>();
+            using (var first = new RecordServiceHost(fresh.HostSettings))
+            {
+                var c = first.Client;
+                var (a, b) = ((await c.CreateAsync(new Patient { Active = true })).Id, (await c.CreateAsync(new Patient { Active = true })).Id);
+                expected[("Patient", a)] = null; // its own patient: the read uses its id
+                expected[("Observation", (await c.CreateAsync(About(a))).Id)] = a;
+                expected[("Observation", (await c.CreateAsync(About(a, a))).Id)] = a;
+                expected[("Observation", (await c.CreateAsync(About(a, b))).Id)] = null;
+                expected[("Observation", (await c.CreateAsync(About())).Id)] = null;
+                var moved = await c.CreateAsync(About(a));
+                moved.Subject = new ResourceReference($"Patient/{b}");
+                await c.PutAsync(moved);
+                expected[("Observation", moved.Id)] = b;
+                var gone = await c.CreateAsync(About(a));
+                await FhirHttp.ExpectAsync(await c.DeleteAsync($"Observation/{gone.Id}"), HttpStatusCode.NoContent);
+                expected[("Observation", gone.Id)] = null;
+            }
+            async Task AssertColumnAsync()
+            {
+                foreach (var ((type, id), patient) in expected)
+                    Assert.Equal(patient, await StoreSql.ExecuteAsync(fresh, $"SELECT patient FROM resource WHERE type = '{type}' AND id = '{id}'") as string);
+            }
+            await AssertColumnAsync();
+
+            // The schema before migration 8: no patient column.
+            await StoreSql.ExecuteAsync(fresh, "ALTER TABLE resource DROP COLUMN patient", "DELETE FROM schema_migration WHERE version = 8");
+            using var second = new RecordServiceHost(fresh.HostSettings);
+            await AssertColumnAsync();
+            Assert.Equal(ScriptCount(fresh), (await AppliedMigrationsAsync(fresh)).Count);
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Two_instances_starting_together_on_an_empty_database_both_serve_it()
     {
         TestStore fresh = store is PostgresStore ? new PostgresStore() : new SqliteStore();

@@ -80,6 +80,22 @@ public abstract class StationRosterTests<TStore>(TStore store) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_record_moved_to_another_stations_patient_leaves_the_old_stations_reach_at_once()
+    {
+        using var instance = await InstanceAsync();
+        var (_, observation) = await PatientOfAsync("tyt-a");
+        var doctorA = instance.ClientWith(DoctorA);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(doctorA, $"Observation/{observation}"));
+        var moved = await store.Host.Client.ReadOkAsync<Observation>($"Observation/{observation}");
+        moved.Subject = new ResourceReference("Patient/b1");
+        await store.Host.Client.PutAsync(moved);
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(doctorA, $"Observation/{observation}"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(instance.ClientWith(DoctorB), $"Observation/{observation}"));
+        // Its earlier version still names the old station's patient, but a version is checked as the record is now.
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(doctorA, $"Observation/{observation}/_history/1"));
+    }
+
+    [Fact]
     public async Task A_station_too_large_to_hold_is_asked_each_time_so_a_move_takes_effect_at_once()
     {
         // Station A has more patients than this instance holds for one station.
