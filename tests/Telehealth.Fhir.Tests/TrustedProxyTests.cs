@@ -29,49 +29,48 @@ public sealed class TrustedProxyTests(SqliteStore store) : IClassFixture<SqliteS
         return (status, response.Headers.Location, await FhirHttp.ReadAsync<T>(response));
     }
 
-    [Fact]
-    public async Task Behind_a_trusted_proxy_links_and_own_references_use_the_public_https_address()
+    /// <summary>
+    /// Through the proxy: a patient, then an observation whose subject is that patient at the public address.
+    /// Returns where the patient was said to be, and both ids.
+    /// </summary>
+    private static async Task<(Uri Location, string Patient, string Observation)> WriteThroughProxyAsync(HttpClient client)
     {
-        using var gateway = new RecordServiceHost(new Dictionary<string, string?>(store.HostSettings) { ["ForwardedHeaders:TrustedProxies:0"] = "127.0.0.1" });
-        var (status, location, patient) = await SendAsync<Patient>(gateway.Client,
+        var (status, location, patient) = await SendAsync<Patient>(client,
             ViaProxy(HttpMethod.Post, "Patient", new Patient { Name = [new HumanName { Family = "Lý" }] }));
         Assert.Equal(HttpStatusCode.Created, status);
-        Assert.Equal($"{PublicBase}/Patient/{patient.Id}/_history/1", location!.ToString());
-
         var observation = new Observation
         {
             Status = ObservationStatus.Final,
             Code = new CodeableConcept("http://loinc.org", "8867-4"),
             Subject = new ResourceReference($"{PublicBase}/Patient/{patient.Id}"),
         };
-        var (_, _, created) = await SendAsync<Observation>(gateway.Client, ViaProxy(HttpMethod.Post, "Observation", observation));
-        var (_, _, found) = await SendAsync<Bundle>(gateway.Client, ViaProxy(HttpMethod.Get, $"Observation?subject=Patient/{patient.Id}"));
-        Assert.Equal([created.Id], found.Entry.Select(e => e.Resource.Id));
+        var (_, _, created) = await SendAsync<Observation>(client, ViaProxy(HttpMethod.Post, "Observation", observation));
+        return (location!, patient.Id, created.Id);
+    }
+
+    [Fact]
+    public async Task Behind_a_trusted_proxy_links_and_own_references_use_the_public_https_address()
+    {
+        using var gateway = new RecordServiceHost(new Dictionary<string, string?>(store.HostSettings) { ["ForwardedHeaders:TrustedProxies:0"] = "127.0.0.1" });
+        var (location, patient, created) = await WriteThroughProxyAsync(gateway.Client);
+        Assert.Equal($"{PublicBase}/Patient/{patient}/_history/1", location.ToString());
+        var (_, _, found) = await SendAsync<Bundle>(gateway.Client, ViaProxy(HttpMethod.Get, $"Observation?subject=Patient/{patient}"));
+        Assert.Equal([created], found.Entry.Select(e => e.Resource.Id));
         Assert.StartsWith($"{PublicBase}/Observation?", found.Link.Single(l => l.Relation == "self").Url, StringComparison.Ordinal);
-        Assert.Equal($"{PublicBase}/Observation/{created.Id}", found.Entry[0].FullUrl);
+        Assert.Equal($"{PublicBase}/Observation/{created}", found.Entry[0].FullUrl);
     }
 
     [Fact]
     public async Task Without_a_trusted_proxy_the_headers_are_ignored_and_the_address_stays_another_servers()
     {
         var direct = store.Host;
-        var (status, location, patient) = await SendAsync<Patient>(direct.Client,
-            ViaProxy(HttpMethod.Post, "Patient", new Patient { Name = [new HumanName { Family = "Lý" }] }));
-        Assert.Equal(HttpStatusCode.Created, status);
-        Assert.Equal($"{direct.BaseUrl}/Patient/{patient.Id}/_history/1", location!.ToString());
-
-        var observation = new Observation
-        {
-            Status = ObservationStatus.Final,
-            Code = new CodeableConcept("http://loinc.org", "8867-4"),
-            Subject = new ResourceReference($"{PublicBase}/Patient/{patient.Id}"),
-        };
-        var (_, _, created) = await SendAsync<Observation>(direct.Client, ViaProxy(HttpMethod.Post, "Observation", observation));
-        var (_, _, local) = await SendAsync<Bundle>(direct.Client, ViaProxy(HttpMethod.Get, $"Observation?subject=Patient/{patient.Id}"));
+        var (location, patient, created) = await WriteThroughProxyAsync(direct.Client);
+        Assert.Equal($"{direct.BaseUrl}/Patient/{patient}/_history/1", location.ToString());
+        var (_, _, local) = await SendAsync<Bundle>(direct.Client, ViaProxy(HttpMethod.Get, $"Observation?subject=Patient/{patient}"));
         Assert.Empty(local.Entry);
         var (_, _, foreign) = await SendAsync<Bundle>(direct.Client,
-            ViaProxy(HttpMethod.Get, $"Observation?subject={Uri.EscapeDataString($"{PublicBase}/Patient/{patient.Id}")}"));
-        Assert.Equal([created.Id], foreign.Entry.Select(e => e.Resource.Id));
+            ViaProxy(HttpMethod.Get, $"Observation?subject={Uri.EscapeDataString($"{PublicBase}/Patient/{patient}")}"));
+        Assert.Equal([created], foreign.Entry.Select(e => e.Resource.Id));
         Assert.StartsWith($"{direct.BaseUrl}/Observation?", foreign.Link.Single(l => l.Relation == "self").Url, StringComparison.Ordinal);
     }
 
