@@ -48,6 +48,13 @@ public sealed class TrustedProxyTests(SqliteStore store) : IClassFixture<SqliteS
         return (location!, patient.Id, created.Id);
     }
 
+    /// <summary>The network address the AuditEvent of the observation's creation gives for the person or client.</summary>
+    private static async Task<string?> CreatedFromAsync(HttpClient client, string observation)
+    {
+        var change = (await client.SearchAsync($"AuditEvent?entity=Observation/{observation}&action=C")).Entry.Select(e => (AuditEvent)e.Resource).Single();
+        return change.Agent.Single(a => a.Requestor == true).Network?.Address;
+    }
+
     [Fact]
     public async Task Behind_a_trusted_proxy_links_and_own_references_use_the_public_https_address()
     {
@@ -58,6 +65,8 @@ public sealed class TrustedProxyTests(SqliteStore store) : IClassFixture<SqliteS
         Assert.Equal([created], found.Entry.Select(e => e.Resource.Id));
         Assert.StartsWith($"{PublicBase}/Observation?", found.Link.Single(l => l.Relation == "self").Url, StringComparison.Ordinal);
         Assert.Equal($"{PublicBase}/Observation/{created}", found.Entry[0].FullUrl);
+        // The audit trail names the client's address, not the gateway's.
+        Assert.Equal("203.113.1.20", await CreatedFromAsync(gateway.Client, created));
     }
 
     [Fact]
@@ -71,6 +80,7 @@ public sealed class TrustedProxyTests(SqliteStore store) : IClassFixture<SqliteS
         var (_, _, foreign) = await SendAsync<Bundle>(direct.Client,
             ViaProxy(HttpMethod.Get, $"Observation?subject={Uri.EscapeDataString($"{PublicBase}/Patient/{patient}")}"));
         Assert.Equal([created], foreign.Entry.Select(e => e.Resource.Id));
+        Assert.Equal("127.0.0.1", await CreatedFromAsync(direct.Client, created));
         Assert.StartsWith($"{direct.BaseUrl}/Observation?", foreign.Link.Single(l => l.Relation == "self").Url, StringComparison.Ordinal);
     }
 
