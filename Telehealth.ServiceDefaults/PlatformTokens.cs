@@ -25,13 +25,7 @@ public static class PlatformTokens
 {
     public static IServiceCollection AddPlatformTokens(this IServiceCollection services, TokenSettings settings, JwtBearerEvents? events = null)
     {
-        System.Security.Cryptography.X509Certificates.X509Certificate2? authority = null;
-        if (!string.IsNullOrWhiteSpace(settings.TrustedCertificateFile))
-        {
-            if (!settings.Authority.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-                throw new InvalidOperationException($"{settings.Section}:TrustedCertificateFile is for an https Authority; {settings.Section}:Authority is '{settings.Authority}'.");
-            authority = TrustedAuthority.Load(settings.TrustedCertificateFile, $"{settings.Section}:TrustedCertificateFile");
-        }
+        var authority = TrustedAuthority.LoadFor(settings.TrustedCertificateFile, settings.Authority, $"{settings.Section}:", "Authority");
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
             jwt.Authority = settings.Authority;

@@ -28,9 +28,17 @@ public static class TrustedAuthority
             return chain.Build(certificate);
         };
 
-    /// <summary>Reads the authority's certificate (PEM or DER); a missing or unreadable file stops the start, naming <paramref name="setting"/>.</summary>
-    public static X509Certificate2 Load(string file, string setting)
+    /// <summary>
+    /// The authority named by <c>{prefix}TrustedCertificateFile</c> (PEM or DER) for the server at
+    /// <c>{prefix}{serverKey}</c>; null when no file is named. Stops the start, naming the setting, when the server is
+    /// not https (the file vouches for TLS only) or the file cannot be read as a certificate.
+    /// </summary>
+    public static X509Certificate2? LoadFor(string? file, string server, string prefix, string serverKey)
     {
+        if (string.IsNullOrWhiteSpace(file)) return null;
+        var setting = $"{prefix}TrustedCertificateFile";
+        if (!server.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException($"{setting} is for an https {serverKey}; {prefix}{serverKey} is '{server}'.");
         try { return X509CertificateLoader.LoadCertificateFromFile(file); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {

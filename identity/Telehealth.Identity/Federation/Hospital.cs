@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Telehealth.Identity.Accounts;
@@ -85,15 +84,11 @@ public sealed partial class HospitalDirectory
             roles[mapping.Key] = role;
         }
 
-        X509Certificate2? authority = null;
-        if (section["TrustedCertificateFile"] is { Length: > 0 } file)
+        X509Certificate2? authority;
+        try { authority = Telehealth.ServiceDefaults.TrustedAuthority.LoadFor(section["TrustedCertificateFile"], issuer.AbsoluteUri, "", "Issuer"); }
+        catch (InvalidOperationException e)
         {
-            if (issuer.Scheme != Uri.UriSchemeHttps) throw Invalid(key, "TrustedCertificateFile is for an https Issuer");
-            try { authority = Telehealth.ServiceDefaults.TrustedAuthority.Load(file, "TrustedCertificateFile"); }
-            catch (InvalidOperationException e)
-            {
-                throw Invalid(key, e.Message);
-            }
+            throw Invalid(key, e.Message);
         }
 
         var emailClaim = section["EmailClaim"] is { Length: > 0 } email ? email : null;

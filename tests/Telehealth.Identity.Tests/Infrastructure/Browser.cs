@@ -15,11 +15,8 @@ public sealed partial class Browser(Uri baseAddress, TestAuthority? trust = null
         Timeout = TimeSpan.FromSeconds(60),
     };
 
-    private static HttpClientHandler Handler(TestAuthority? trust)
-    {
-        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true };
-        return trust?.Trusting(handler) ?? handler;
-    }
+    private static HttpClientHandler Handler(TestAuthority? trust) =>
+        TestAuthority.Handler(trust, new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true });
 
     public Task<HttpResponseMessage> GetAsync(string url) => http.GetAsync(url);
 

@@ -145,7 +145,7 @@ public sealed class HospitalLoginServer : IDisposable
 
     private async Task WaitForDiscoveryAsync(TimeSpan wait)
     {
-        using var client = new HttpClient(authority?.Trusting(new HttpClientHandler()) ?? new HttpClientHandler()) { Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new HttpClient(TestAuthority.Handler(authority)) { Timeout = TimeSpan.FromSeconds(5) };
         // Node starts slowly while the other test classes load both cores (CI); a healthy start takes about a second.
         var deadline = DateTime.UtcNow + wait;
         var last = "nothing yet";

@@ -37,8 +37,7 @@ public sealed class IdentityServiceHost : WebApplicationFactory<Program>
         var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
             .First(a => a.StartsWith(scheme, StringComparison.Ordinal));
         BaseUrl = address.Replace("[::]", "127.0.0.1").Replace("localhost", "127.0.0.1").TrimEnd('/');
-        var handler = new HttpClientHandler();
-        Client = new HttpClient(tls?.Trusting(handler) ?? handler) { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        Client = new HttpClient(TestAuthority.Handler(tls)) { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>e.g. <c>http://127.0.0.1:41234</c>, no trailing slash.</summary>

@@ -51,6 +51,13 @@ public sealed class TestAuthority : IDisposable
         return handler;
     }
 
+    /// <summary><paramref name="handler"/> (a new one if null) trusting <paramref name="trust"/> alone, or the machine's roots when it is null.</summary>
+    public static HttpClientHandler Handler(TestAuthority? trust, HttpClientHandler? handler = null)
+    {
+        handler ??= new HttpClientHandler();
+        return trust?.Trusting(handler) ?? handler;
+    }
+
     public void Dispose()
     {
         Authority.Dispose();
