@@ -12,6 +12,9 @@ public sealed record AuditedResource(long Key, string Type, string Id, int Versi
 /// <summary>One change made inside a transaction bundle, waiting to be audited with the others.</summary>
 public sealed record AuditedChange(string Interaction, StoredResource Stored, IReadOnlyList<string> Patients);
 
+/// <summary>An AuditEvent ready to be stored as version 1 of a new resource: its JSON and index rows.</summary>
+public sealed record StorableEvent(string Id, DateTimeOffset LastUpdated, string Json, ResourceIndex Index);
+
 /// <summary>One audited interaction, before it becomes an AuditEvent.</summary>
 public sealed record AuditRecord(
     Caller Caller,
@@ -46,17 +49,30 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
     public async Task RecordChangeAsync(RecordSession session, Caller caller, string interaction, StoredResource stored,
         IEnumerable<string> patients, CancellationToken ct)
     {
-        if (ResourceClasses.Of(stored.Type) != ResourceClass.Clinical) return;
+        if (ChangeEvent(caller, interaction, stored.Type, stored.Id, stored.Version, patients) is { } e)
+            await ResourceWriter.InsertAsync(session, "AuditEvent", e.Id, e.LastUpdated, e.Json, e.Index, ct);
+    }
+
+    /// <summary>
+    /// The event for a change of patient data, ready to be stored with the change itself (a create stores both in the
+    /// same two round trips); null when the resource is not patient data.
+    /// </summary>
+    /// <param name="at">When the change is stored (the event's lastUpdated, to the millisecond); now when not given.</param>
+    public StorableEvent? ChangeEvent(Caller caller, string interaction, string type, string id, int version, IEnumerable<string> patients,
+        DateTimeOffset? at = null)
+    {
+        if (ResourceClasses.Of(type) != ResourceClass.Clinical) return null;
         var action = interaction switch
         {
             "create" => AuditEvent.AuditEventAction.C,
             "delete" => AuditEvent.AuditEventAction.D,
             _ => AuditEvent.AuditEventAction.U,
         };
-        var ids = stored.Type == "Patient" ? [stored.Id] : patients.Distinct().ToList();
-        var record = new AuditRecord(caller, interaction, action, true, null,
-            [new AuditedResource(stored.Key, stored.Type, stored.Id, stored.Version)], ids, null, clock.GetUtcNow());
-        await StoreAsync(session, record, ct);
+        var ids = type == "Patient" ? [id] : patients.Distinct().ToList();
+        // The key is not part of the event (it names the resource by type, id and version).
+        var record = new AuditRecord(caller, interaction, action, true, null, [new AuditedResource(0, type, id, version)], ids, null,
+            clock.GetUtcNow());
+        return Prepare(record, at);
     }
 
     /// <summary>
@@ -97,12 +113,18 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
 
     internal async Task StoreAsync(RecordSession session, AuditRecord record, CancellationToken ct)
     {
+        var e = Prepare(record);
+        await ResourceWriter.InsertAsync(session, "AuditEvent", e.Id, e.LastUpdated, e.Json, e.Index, ct);
+    }
+
+    private StorableEvent Prepare(AuditRecord record, DateTimeOffset? at = null)
+    {
         var e = Build(record);
         e.Id = Guid.NewGuid().ToString("N");
-        var now = clock.GetUtcNow();
+        var now = at ?? clock.GetUtcNow();
         now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
         e.Meta = new Meta { VersionId = "1", LastUpdated = now };
-        await ResourceWriter.InsertAsync(session, "AuditEvent", e.Id, now, FhirJson.Serialize(e), indexer.Index(e), ct);
+        return new StorableEvent(e.Id, now, FhirJson.Serialize(e), indexer.Index(e));
     }
 
     private static AuditEvent Build(AuditRecord r)

@@ -33,9 +33,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
             }
         }
         resource.Id = Guid.NewGuid().ToString("N");
-        var stored = await InsertAsync(session, resource, ct)
-                     ?? throw new InvalidOperationException("A freshly generated id already exists.");
-        return new WriteResult(stored, Created: true);
+        return new WriteResult(await InsertNewAsync(session, resource, ct), Created: true);
     }
 
     public async Task<WriteResult> UpdateAsync(RecordSession session, string type, string id, Resource resource, string? ifMatch, CancellationToken ct)
@@ -148,6 +146,26 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         if (request.Criteria.Count == 0)
             throw FhirException.BadRequest($"The conditional criteria '{criteria}' hold no search parameter.");
         return request;
+    }
+
+    /// <summary>
+    /// Creates a resource under an id just generated, so no other resource can hold it: its AuditEvent is stored with it
+    /// in the same two round trips (one INSERT for both rows, then one command for both versions and index rows), not
+    /// in two more after it.
+    /// </summary>
+    private async Task<StoredResource> InsertNewAsync(RecordSession session, Resource resource, CancellationToken ct)
+    {
+        var now = Now();
+        var (json, index) = await PrepareCreateAsync(session, resource, now, ct);
+        var type = resource.TypeName;
+        var items = new List<(string, string, string, ResourceIndex)> { (type, resource.Id!, json, index) };
+        if (session.Guard is { } guard && session.PendingAudit is null &&
+            audit.ChangeEvent(guard.Caller, "create", type, resource.Id!, 1, PatientsIn(index), now) is { } e)
+            items.Add(("AuditEvent", e.Id, e.Json, e.Index));
+        var stored = await ResourceWriter.InsertManyAsync(session, items, now, ct);
+        if (stored.Any(s => s is null)) throw new InvalidOperationException("A freshly generated id already exists.");
+        if (items.Count == 1) await AuditAsync(session, "create", stored[0]!, PatientsIn(index), ct);
+        return stored[0]!;
     }
 
     private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, CancellationToken ct)
