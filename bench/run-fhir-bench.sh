@@ -67,6 +67,7 @@ ASPNETCORE_URLS="http://127.0.0.1:$PORT" Fhir__Storage__Provider=Postgres Fhir__
   Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/service.log" 2>&1 &
 PIDS+=($!)
+SERVICE_PID=$!
 wait_until_up "$!" "http://127.0.0.1:$PORT/fhir/metadata" bench/results/service.log "record service"
 
 UNCHECKED_PORT="$(free_port)"
@@ -75,11 +76,14 @@ ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS="http://127.0.0.1:$UNCHECKED_PO
   Fhir__Auth__Disabled=true Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/unchecked.log" 2>&1 &
 PIDS+=($!)
+UNCHECKED_PID=$!
 wait_until_up "$!" "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" bench/results/unchecked.log "unchecked record service"
+# The reads in turns also report the CPU each read cost the instance and PostgreSQL (from /proc).
+POSTMASTER_PID="$(head -n 1 "$PG_TMP/data/postmaster.pid")"
 
 BENCH_TOKENS="${HOLD:+$ROOT/bench/results/tokens.txt}" dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \
   --fhir "http://127.0.0.1:$PORT/fhir" --unchecked "http://127.0.0.1:$UNCHECKED_PORT/fhir" --identity "$IDENTITY" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \
-  --seconds "$SECONDS_EACH" --out "$OUT"
+  --seconds "$SECONDS_EACH" --out "$OUT" --service-pid "$SERVICE_PID" --unchecked-pid "$UNCHECKED_PID" --postgres-pid "$POSTMASTER_PID"
 log "results appended to ${OUT#"$ROOT"/}"
 if [[ -n "${HOLD:-}" ]]; then
   log "holding: psql -h $PG_TMP/sock -p $PG_PORT -U postgres fhir_bench; record service http://127.0.0.1:$PORT/fhir; Ctrl-C ends"

@@ -2,10 +2,20 @@ using System.Diagnostics;
 
 namespace Telehealth.Fhir.Bench;
 
-/// <summary>Latencies of one measured operation and what they add up to.</summary>
-public sealed record Measurement(string Name, int Count, int Errors, double Seconds, double P50, double P95, double P99)
+/// <summary>
+/// Latencies of one measured operation and what they add up to; for the rows measured with a <see cref="CpuMeter"/>,
+/// the CPU seconds the serving instance and PostgreSQL used meanwhile.
+/// </summary>
+public sealed record Measurement(string Name, int Count, int Errors, double Seconds, double P50, double P95, double P99,
+    double? ServiceCpu = null, double? PostgresCpu = null)
 {
     public double PerSecond => Count / Seconds;
+
+    /// <summary>The serving instance's CPU per request, in µs.</summary>
+    public double? ServiceMicros => ServiceCpu * 1e6 / Count;
+
+    /// <summary>PostgreSQL's CPU per request, in µs.</summary>
+    public double? PostgresMicros => PostgresCpu * 1e6 / Count;
 }
 
 /// <summary>Runs operations from N concurrent clients for a fixed time and collects every latency.</summary>
@@ -26,8 +36,11 @@ public static class LoadDriver
     /// order is shuffled (the same shuffles every run), not rotated: rotated, each operation always followed the same
     /// other one, so one that always came after the other instance's turn paid for switching instances every time.
     /// </summary>
-    public static async Task<IReadOnlyList<Measurement>> RunInTurnsAsync(IReadOnlyList<(string Name, Func<int, long, Task<bool>> Operation)> operations,
-        int clients, TimeSpan duration, TimeSpan turn)
+    /// <param name="operations">Each with the process id of the instance it calls (null: none to meter, e.g. the bare endpoint).</param>
+    /// <param name="meter">Reads each turn's CPU time of that instance and of PostgreSQL; null: none read.</param>
+    public static async Task<IReadOnlyList<Measurement>> RunInTurnsAsync(
+        IReadOnlyList<(string Name, Func<int, long, Task<bool>> Operation, int? Pid)> operations,
+        int clients, TimeSpan duration, TimeSpan turn, CpuMeter? meter = null)
     {
         var runs = operations.Select(o => new Run(o.Name, clients)).ToArray();
         var rounds = (int)Math.Ceiling(duration / turn);
@@ -36,7 +49,13 @@ public static class LoadDriver
         {
             var order = Enumerable.Range(0, operations.Count).ToArray();
             shuffle.Shuffle(order);
-            foreach (var i in order) await runs[i].ForAsync(duration / rounds, operations[i].Operation);
+            foreach (var i in order)
+            {
+                var before = meter?.Read(operations[i].Pid);
+                await runs[i].ForAsync(duration / rounds, operations[i].Operation);
+                if (meter?.Read(operations[i].Pid) is { } after && before is { } start)
+                    runs[i].AddCpu(after.Service - start.Service, after.Postgres - start.Postgres);
+            }
         }
         return runs.Select(r => r.Result()).ToList();
     }
@@ -83,6 +102,14 @@ public static class LoadDriver
         private readonly long[] next = new long[clients];
         private int errors;
         private double seconds;
+        private double? serviceCpu;
+        private double? postgresCpu;
+
+        public void AddCpu(double? service, double? postgres)
+        {
+            if (service is { } s) serviceCpu = (serviceCpu ?? 0) + s;
+            if (postgres is { } p) postgresCpu = (postgresCpu ?? 0) + p;
+        }
 
         public async Task ForAsync(TimeSpan duration, Func<int, long, Task<bool>> operation)
         {
@@ -104,7 +131,7 @@ public static class LoadDriver
             seconds += total.Elapsed.TotalSeconds;
         }
 
-        public Measurement Result() => Summary(name, latencies, errors, seconds);
+        public Measurement Result() => Summary(name, latencies, errors, seconds) with { ServiceCpu = serviceCpu, PostgresCpu = postgresCpu };
     }
 
     private static Measurement Summary(string name, IEnumerable<List<double>> latencies, int errors, double seconds)

@@ -10,6 +10,7 @@ using Telehealth.Fhir.Bench;
 // Usage: Telehealth.Fhir.Bench --fhir http://127.0.0.1:5082/fhir --unchecked http://127.0.0.1:5085/fhir
 //        --identity http://127.0.0.1:5081 --pg "Host=...;Database=..." [--patients 10000,100000]
 //        [--clients 8] [--seconds 20] [--bundle 10] [--out results.md]
+//        [--service-pid N --unchecked-pid N --postgres-pid N]   (the reads in turns then report CPU per request)
 // Loads generated patients in transaction bundles up to each size in --patients (10 resources per patient), then
 // measures single creates, reads by id (also as a commune doctor under the access rules, from a second instance on
 // the same database with token checks off, and from a bare endpoint on the same database) and indexed searches,
@@ -75,13 +76,13 @@ foreach (var target in options.Patients)
     // instance without checks reading the same ids (the doctor's station's sixth of the data, which caches better).
     var reads = await LoadDriver.RunInTurnsAsync(
     [
-        ("read by id (record service)", (c, i) => ReadAsync(http, Pick(c, i))),
-        ("read by id (bare endpoint, same database)", (c, i) => ReadAsync(bareHttp, Pick(c, i))),
-        ("read by id (second instance, token checks off)", (c, i) => ReadAsync(uncheckedHttp, Pick(c, i))),
-        ("read by id as a commune doctor (access rules, own station)", (c, i) => ReadAsync(doctorHttp, PickOwn(c, i))),
-        ("read by id, the doctor's ids (second instance, token checks off)", (c, i) => ReadAsync(uncheckedHttp, PickOwn(c, i))),
-        ("read by id, the doctor's ids (record service, service token)", (c, i) => ReadAsync(http, PickOwn(c, i))),
-    ], options.Clients, duration, TimeSpan.FromSeconds(2));
+        ("read by id (record service)", (c, i) => ReadAsync(http, Pick(c, i)), options.ServicePid),
+        ("read by id (bare endpoint, same database)", (c, i) => ReadAsync(bareHttp, Pick(c, i)), Environment.ProcessId),
+        ("read by id (second instance, token checks off)", (c, i) => ReadAsync(uncheckedHttp, Pick(c, i)), options.UncheckedPid),
+        ("read by id as a commune doctor (access rules, own station)", (c, i) => ReadAsync(doctorHttp, PickOwn(c, i)), options.ServicePid),
+        ("read by id, the doctor's ids (second instance, token checks off)", (c, i) => ReadAsync(uncheckedHttp, PickOwn(c, i)), options.UncheckedPid),
+        ("read by id, the doctor's ids (record service, service token)", (c, i) => ReadAsync(http, PickOwn(c, i)), options.ServicePid),
+    ], options.Clients, duration, TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
     var results = new List<Measurement>(reads)
     {
         // The goal's rate (2,500 reads/s) offered by the same 8 clients: the latency a client sees at that load, where
@@ -102,6 +103,19 @@ foreach (var target in options.Patients)
     };
     foreach (var m in results) Row(m);
     Say("");
+    if (reads.Any(m => m.ServiceCpu is not null))
+    {
+        // The bare endpoint's "service" is this driver's own process (it serves the bare endpoint and sends every row's requests).
+        Say("| reads in turns: CPU per request, µs | serving process | PostgreSQL | both |");
+        Say("|---|---:|---:|---:|");
+        foreach (var m in reads)
+            Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} |");
+        Say("");
+        double? Both(Measurement m) => m.ServiceMicros + m.PostgresMicros;
+        Say($"CPU per read (instance and PostgreSQL) against checks off on the same ids: a service token {Both(reads[0]) / Both(reads[2]) - 1:+0%;-0%} " +
+            $"(all ids), {Both(reads[5]) / Both(reads[4]) - 1:+0%;-0%} (the doctor's ids); a commune doctor {Both(reads[3]) / Both(reads[4]) - 1:+0%;-0%}.");
+        Say("");
+    }
     Say($"Reads by id: record service at {results[0].PerSecond / results[1].PerSecond:P0} of the bare endpoint's throughput (same run, same ids).");
     Say($"Cost of checking tokens and access rules (reads in turns; both instances write the read AuditEvents): reads by id with a service token " +
         $"{1 - results[0].PerSecond / results[2].PerSecond:P0} fewer per second than the instance with checks off; as a commune doctor under " +
@@ -202,7 +216,8 @@ async Task<Measurement> LoadAsync(long from, long to)
     return new Measurement("load", sorted.Length, errors, clock.Elapsed.TotalSeconds, P(0.5), P(0.95), P(0.99));
 }
 
-internal sealed record Options(string Fhir, string Unchecked, string Identity, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out)
+internal sealed record Options(string Fhir, string Unchecked, string Identity, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out,
+    int? ServicePid, int? UncheckedPid, int? PostgresPid)
 {
     public static Options Parse(string[] args)
     {
@@ -214,6 +229,7 @@ internal sealed record Options(string Fhir, string Unchecked, string Identity, s
         return new Options(Get("--fhir"), Get("--unchecked"), Get("--identity"), Get("--pg"),
             Get("--patients", "10000,100000").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Get("--clients", "8")), int.Parse(Get("--seconds", "20")), int.Parse(Get("--bundle", "10")),
-            args.Contains("--out") ? Get("--out") : null);
+            args.Contains("--out") ? Get("--out") : null, Pid("--service-pid"), Pid("--unchecked-pid"), Pid("--postgres-pid"));
+        int? Pid(string name) => args.Contains(name) ? int.Parse(Get(name), CultureInfo.InvariantCulture) : null;
     }
 }
