@@ -60,7 +60,9 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, LocalBases
             case SearchParamType.Reference:
                 foreach (var r in IndexValueReader.References(value, p.Name, branch.TargetType, bases))
                     index.References.Add(r);
-                if (value is ResourceReference { Identifier: { } id })
+                // A logical reference names no resource to resolve; the branch's "resolve() is X" is then decided by the
+                // type the reference states, if it states one (an AuditEvent's client, a Device, is not its patient).
+                if (value is ResourceReference { Identifier: { } id } logical && StatedTypeFits(logical, branch.TargetType, bases))
                     index.Tokens.Add(new TokenIndex(p.Name + ":identifier", id.System, id.Value, null));
                 break;
             case SearchParamType.Quantity:
@@ -83,4 +85,16 @@ public sealed class ResourceIndexer(SearchParameterRegistry registry, LocalBases
     }
 
     private static string Truncate(string s) => s.Length <= 512 ? s : s[..512];
+
+    /// <summary>
+    /// Whether a reference may be to <paramref name="targetType"/> (null: any) by what it states: its <c>type</c>, else
+    /// the type in its literal reference to this server; one that states neither may be.
+    /// </summary>
+    private static bool StatedTypeFits(ResourceReference reference, string? targetType, LocalBases bases)
+    {
+        if (targetType is null) return true;
+        if (!string.IsNullOrEmpty(reference.Type)) return reference.Type[(reference.Type.LastIndexOf('/') + 1)..] == targetType;
+        return string.IsNullOrEmpty(reference.Reference) || !ReferenceParts.TryParseLocal(reference.Reference, bases, out var type, out _)
+            || type == targetType;
+    }
 }

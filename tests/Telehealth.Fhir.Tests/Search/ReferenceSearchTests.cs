@@ -128,6 +128,23 @@ public abstract class ReferenceSearchTests<TStore>(TStore store) : TaggedSearchT
         // A reference given only by its identifier is not missing.
         await AssertFindsAsync("Observation?subject:missing=true");
         await AssertFindsAsync("Observation?subject:missing=false", byIdentifier, other);
+
+        // patient is subject.where(resolve() is Patient): a logical reference that states another type is not a
+        // patient's; one that states none may be, and one that states Patient is.
+        var ofGroup = await CreateAsync(new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("http://loinc.org", "8867-4"),
+            Subject = new ResourceReference { Type = "Group", Identifier = new Identifier(Cccd, number) },
+        });
+        var ofPatient = await CreateAsync(new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("http://loinc.org", "8867-4"),
+            Subject = new ResourceReference { Type = "http://hl7.org/fhir/StructureDefinition/Patient", Identifier = new Identifier(Cccd, number) },
+        });
+        await AssertFindsAsync($"Observation?subject:identifier={Cccd}|{number}", byIdentifier, ofGroup, ofPatient);
+        await AssertFindsAsync($"Observation?patient:identifier={Cccd}|{number}", byIdentifier, ofPatient);
     }
 
     [Fact]
