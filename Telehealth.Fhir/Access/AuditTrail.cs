@@ -32,7 +32,8 @@ public sealed record AuditRecord(
 /// Writes an AuditEvent for every read or change of patient data: who (person, role, client, address), what
 /// (resources and patients), when, and the outcome. A change's event is stored in the change's own transaction; reads
 /// and refusals are queued and stored in batches by <see cref="AuditWriter"/>, so reading stays fast: the reads one
-/// caller made in one batch (a second or so) become one event naming every resource and patient, with the period.
+/// caller made in one batch (a quarter of a second, or 200 reads) become one event naming every resource and patient,
+/// with the period.
 /// </summary>
 public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
 {
@@ -148,9 +149,10 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
         };
         var person = new AuditEvent.AgentComponent
         {
+            // A service (client credentials) acts as itself: a Device, the client software, named by its client id.
             Who = caller.FhirUser is { } user
                 ? new ResourceReference(user)
-                : new ResourceReference { Identifier = new Identifier(ClientSystem, caller.ClientId ?? caller.Subject) },
+                : new ResourceReference { Type = "Device", Identifier = new Identifier(ClientSystem, caller.ClientId ?? caller.Subject) },
             AltId = caller.Subject,
             Requestor = true,
             Role = caller.Roles.Select(role => new CodeableConcept("urn:telehealth:role", role)).ToList(),
@@ -161,7 +163,7 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
         if (caller.FhirUser is not null && caller.ClientId is { } client)
             e.Agent.Add(new AuditEvent.AgentComponent
             {
-                Who = new ResourceReference { Identifier = new Identifier(ClientSystem, client), Display = client },
+                Who = new ResourceReference { Type = "Device", Identifier = new Identifier(ClientSystem, client), Display = client },
                 Requestor = false,
             });
         foreach (var resource in r.Resources)

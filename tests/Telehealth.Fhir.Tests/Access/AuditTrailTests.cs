@@ -36,6 +36,7 @@ public abstract class AuditTrailTests<TStore>(TStore store) : IClassFixture<TSto
         Assert.Equal("Practitioner/doc-a", change.Agent[0].Who.Reference);
         Assert.Equal("commune_doctor", change.Agent[0].Role.Single().Coding.Single().Code);
         Assert.Equal("telehealth-web", change.Agent[1].Who.Identifier.Value);
+        Assert.Equal("Device", change.Agent[1].Who.Type);
         Assert.Contains(change.Entity, e => e.What?.Reference == "Patient/a1" && e.Role?.Code == "1");
         Assert.NotNull(change.Recorded);
 
@@ -47,6 +48,24 @@ public abstract class AuditTrailTests<TStore>(TStore store) : IClassFixture<TSto
         await doctor.SearchAsync("Observation?subject=Patient/a2");
         var search = await EventsAsync("patient=Patient/a2&action=R&subtype=search-type");
         Assert.Contains(search, e => e.Entity.Any(x => x.Description?.StartsWith("Observation?subject=") == true));
+    }
+
+    [Fact]
+    public async Task A_service_is_audited_as_its_client_a_device_never_as_a_patient()
+    {
+        await SeedAsync(Service);
+        var created = await Service.CreateAsync(Observation(null!, "a1"));
+
+        var change = (await EventsAsync($"entity=Observation/{created.Id}&action=C")).Single();
+        var client = change.Agent.Single().Who;
+        Assert.Equal("Device", client.Type);
+        Assert.Equal("urn:telehealth:oauth-client", client.Identifier.System);
+        var byAgent = await Service.SearchAsync($"AuditEvent?agent:identifier=urn:telehealth:oauth-client|{client.Identifier.Value}&entity=Observation/{created.Id}");
+        Assert.Single(byAgent.Entry);
+        // The patient parameter takes only references to patients: the client's identifier does not name one.
+        var asPatient = await Service.SearchAsync($"AuditEvent?patient:identifier=urn:telehealth:oauth-client|{client.Identifier.Value}&entity=Observation/{created.Id}");
+        Assert.Empty(asPatient.Entry);
+        Assert.Single((await Service.SearchAsync($"AuditEvent?patient=Patient/a1&entity=Observation/{created.Id}")).Entry);
     }
 
     [Fact]
