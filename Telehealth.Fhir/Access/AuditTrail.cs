@@ -51,7 +51,7 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
         IEnumerable<string> patients, CancellationToken ct)
     {
         if (ChangeEvent(caller, interaction, stored.Type, stored.Id, stored.Version, patients) is { } e)
-            await ResourceWriter.InsertAsync(session, "AuditEvent", e.Id, e.LastUpdated, e.Json, e.Index, ct);
+            await InsertAsync(session, e, ct);
     }
 
     /// <summary>
@@ -112,11 +112,10 @@ public sealed class AuditTrail(ResourceIndexer indexer, TimeProvider clock)
         queue.Writer.TryWrite(record);
     }
 
-    internal async Task StoreAsync(RecordSession session, AuditRecord record, CancellationToken ct)
-    {
-        var e = Prepare(record);
-        await ResourceWriter.InsertAsync(session, "AuditEvent", e.Id, e.LastUpdated, e.Json, e.Index, ct);
-    }
+    internal Task StoreAsync(RecordSession session, AuditRecord record, CancellationToken ct) => InsertAsync(session, Prepare(record), ct);
+
+    private static Task InsertAsync(RecordSession session, StorableEvent e, CancellationToken ct) =>
+        ResourceWriter.InsertAsync(session, "AuditEvent", e.Id, e.LastUpdated, e.Json, e.Index, ct);
 
     private StorableEvent Prepare(AuditRecord record, DateTimeOffset? at = null)
     {

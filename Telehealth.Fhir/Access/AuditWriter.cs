@@ -17,7 +17,7 @@ public sealed class AuditWriter(AuditTrail trail, RecordDatabase database, ILogg
     private const int BatchSize = 200;
 
     /// <summary>How long a read waits, at most, to be stored with the reads made after it.</summary>
-    internal static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(250);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -37,9 +37,9 @@ public sealed class StationRoster(IOptions<AccessOptions> options, TimeProvider 
     {
         var seconds = options.Value.StationRosterSeconds;
         if (seconds <= 0) return await ManagesNowAsync(session, organization, patient, ct);
-        var gate = loads.GetOrAdd(organization, _ => new SemaphoreSlim(1, 1));
         if (!rosters.TryGetValue(organization, out Roster? roster) || roster is null)
         {
+            var gate = Gate(organization);
             await gate.WaitAsync(ct);
             try
             {
@@ -51,10 +51,12 @@ public sealed class StationRoster(IOptions<AccessOptions> options, TimeProvider 
                 gate.Release();
             }
         }
-        else if (clock.GetUtcNow() - roster.Loaded > TimeSpan.FromSeconds(seconds * 0.75) && gate.Wait(0))
-            RefreshInBackground(session.Database, organization, gate);
+        else if (clock.GetUtcNow() - roster.Loaded > TimeSpan.FromSeconds(seconds * 0.75))
+            RefreshInBackground(session.Database, organization);
         return roster.Patients is { } patients ? patients.Contains(patient) : await ManagesNowAsync(session, organization, patient, ct);
     }
+
+    private SemaphoreSlim Gate(string organization) => loads.GetOrAdd(organization, _ => new SemaphoreSlim(1, 1));
 
     private async Task<Roster> LoadAndHoldAsync(RecordSession session, string organization, CancellationToken ct)
     {
@@ -69,9 +71,11 @@ public sealed class StationRoster(IOptions<AccessOptions> options, TimeProvider 
         return roster;
     }
 
-    /// <summary>Loads the roster again on a connection of its own; the caller holds <paramref name="gate"/>, released here.</summary>
-    private void RefreshInBackground(RecordDatabase database, string organization, SemaphoreSlim gate)
+    /// <summary>Loads the roster again on a connection of its own, unless a load of it is already under way.</summary>
+    private void RefreshInBackground(RecordDatabase database, string organization)
     {
+        var gate = Gate(organization);
+        if (!gate.Wait(0)) return;
         // Not the request's context: the load outlives the request and reads nothing of it.
         using (ExecutionContext.SuppressFlow())
             _ = Task.Run(async () =>

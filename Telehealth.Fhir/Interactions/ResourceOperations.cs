@@ -33,7 +33,9 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
             }
         }
         resource.Id = Guid.NewGuid().ToString("N");
-        return new WriteResult(await InsertNewAsync(session, resource, ct), Created: true);
+        var stored = await InsertAsync(session, resource, freshId: true, ct)
+                     ?? throw new InvalidOperationException("A freshly generated id already exists.");
+        return new WriteResult(stored, Created: true);
     }
 
     public async Task<WriteResult> UpdateAsync(RecordSession session, string type, string id, Resource resource, string? ifMatch, CancellationToken ct)
@@ -44,7 +46,7 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         {
             if (ifMatch is not null)
                 throw FhirException.PreconditionFailed($"{type}/{id} does not exist, so If-Match {ifMatch} cannot hold.");
-            var created = await InsertAsync(session, resource, ct);
+            var created = await InsertAsync(session, resource, freshId: false, ct);
             if (created is not null) return new WriteResult(created, Created: true);
             // Another writer created it between our read and insert: treat ours as an update of theirs.
             current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct)
@@ -149,32 +151,24 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
     }
 
     /// <summary>
-    /// Creates a resource under an id just generated, so no other resource can hold it: its AuditEvent is stored with it
-    /// in the same two round trips (one INSERT for both rows, then one command for both versions and index rows), not
-    /// in two more after it.
+    /// Stores version 1 of the resource and audits its creation; null when its (type, id) already exists. Under an id
+    /// just generated (<paramref name="freshId"/>), which no other resource can hold, the AuditEvent goes in the same
+    /// two round trips (one INSERT for both rows, one command for both versions and index rows); under a client's id
+    /// the insert may find it taken, so the event follows only once the resource is stored.
     /// </summary>
-    private async Task<StoredResource> InsertNewAsync(RecordSession session, Resource resource, CancellationToken ct)
+    private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, bool freshId, CancellationToken ct)
     {
         var now = Now();
         var (json, index) = await PrepareCreateAsync(session, resource, now, ct);
-        var type = resource.TypeName;
-        var items = new List<(string, string, string, ResourceIndex)> { (type, resource.Id!, json, index) };
-        if (session.Guard is { } guard && session.PendingAudit is null &&
-            audit.ChangeEvent(guard.Caller, "create", type, resource.Id!, 1, PatientsIn(index), now) is { } e)
-            items.Add(("AuditEvent", e.Id, e.Json, e.Index));
-        var stored = await ResourceWriter.InsertManyAsync(session, items, now, ct);
-        if (stored.Any(s => s is null)) throw new InvalidOperationException("A freshly generated id already exists.");
-        if (items.Count == 1) await AuditAsync(session, "create", stored[0]!, PatientsIn(index), ct);
-        return stored[0]!;
-    }
-
-    private async Task<StoredResource?> InsertAsync(RecordSession session, Resource resource, CancellationToken ct)
-    {
-        var now = Now();
-        var (json, index) = await PrepareCreateAsync(session, resource, now, ct);
-        var stored = await ResourceWriter.InsertAsync(session, resource.TypeName, resource.Id!, now, json, index, ct);
-        if (stored is not null) await AuditAsync(session, "create", stored, PatientsIn(index), ct);
-        return stored;
+        var (type, id) = (resource.TypeName, resource.Id!);
+        var patients = PatientsIn(index).ToList();
+        var withIt = freshId && session.Guard is { } guard && session.PendingAudit is null
+            ? audit.ChangeEvent(guard.Caller, "create", type, id, 1, patients, now) : null;
+        var stored = await ResourceWriter.InsertManyAsync(session,
+            withIt is null ? [(type, id, json, index)] : [(type, id, json, index), ("AuditEvent", withIt.Id, withIt.Json, withIt.Index)], now, ct);
+        if (withIt is not null && stored[1] is null) throw new InvalidOperationException("A freshly generated AuditEvent id already exists.");
+        if (withIt is null && stored[0] is { } created) await AuditAsync(session, "create", created, patients, ct);
+        return stored[0];
     }
 
     /// <summary>
