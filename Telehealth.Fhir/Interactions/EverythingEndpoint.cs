@@ -30,7 +30,7 @@ public static class EverythingEndpoint
             var othersData = await PatientCompartment.OtherPatientsAsync(session, id, outside, ct);
             var keys = new List<long> { patient.Key };
             keys.AddRange(compartment.Concat(outside.Where(k => !othersData.Contains(k))).Where(k => k != patient.Key).Distinct().Take(MaxResources));
-            // The audit trail about the patient is not part of their record.
+            // The audit trail about the patient is not part of their record (nor are AuditEvents it refers to).
             IReadOnlyList<StoredResource> resources = (await ResourceReader.LoadByKeysAsync(session, keys, ct))
                 .Where(r => r.Type != "AuditEvent" && (types.Count == 0 || types.Contains(r.Type))).ToList();
             if (session.Guard is { } g)

@@ -128,6 +128,26 @@ public abstract class AuditTrailTests<TStore>(TStore store) : IClassFixture<TSto
     }
 
     [Fact]
+    public async Task The_audit_trail_about_a_patient_is_found_by_a_wildcard_revinclude_and_kept_out_of_their_everything()
+    {
+        await SeedAsync(Service);
+        var doctor = store.Host.ClientWith(DoctorA);
+        var created = await doctor.CreateAsync(Observation(null!, "a1"));
+        var change = (await EventsAsync($"entity=Observation/{created.Id}&action=C")).Single();
+
+        // AuditEvents' references are found through their reference parameters (they are not in the index by target).
+        var withTrail = await Service.SearchAsync("Patient?_id=a1&_revinclude=AuditEvent:*");
+        Assert.Contains(withTrail.Entry, e => e.Resource is AuditEvent a && a.Id == change.Id);
+        Assert.All(withTrail.Entry.Where(e => e.Resource is AuditEvent), e => Assert.Equal(Bundle.SearchEntryMode.Include, e.Search.Mode));
+        var typed = await Service.SearchAsync("Patient?_id=a1&_revinclude=AuditEvent:entity");
+        Assert.Contains(typed.Entry, e => e.Resource is AuditEvent a && a.Id == change.Id);
+
+        var everything = await Service.SearchAsync("Patient/a1/$everything");
+        Assert.Contains(everything.Entry, e => e.Resource is Observation o && o.Id == created.Id);
+        Assert.DoesNotContain(everything.Entry, e => e.Resource is AuditEvent);
+    }
+
+    [Fact]
     public async Task A_refused_read_is_audited_with_a_failure_outcome()
     {
         await SeedAsync(Service);
