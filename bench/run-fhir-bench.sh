@@ -78,7 +78,7 @@ ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS="http://127.0.0.1:$UNCHECKED_PO
 PIDS+=($!)
 UNCHECKED_PID=$!
 wait_until_up "$!" "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" bench/results/unchecked.log "unchecked record service"
-# The reads in turns also report the CPU each read cost the instance and PostgreSQL (from /proc).
+# Every row also reports the CPU each request cost the instance and PostgreSQL (from /proc).
 POSTMASTER_PID="$(head -n 1 "$PG_TMP/data/postmaster.pid")"
 
 BENCH_TOKENS="${HOLD:+$ROOT/bench/results/tokens.txt}" dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \

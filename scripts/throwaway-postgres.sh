@@ -9,6 +9,7 @@ PG_BIN=""
 PG_PORT=""
 PG_DURABLE="${PG_DURABLE:-0}"
 PG_HUGE_PAGES_BEFORE=""   # vm.nr_hugepages before reserve_huge_pages raised it; restored by stop_postgres
+PG_DURABLE_BUFFERS_MB=2048  # shared_buffers of the durable (benchmark) cluster
 apt_updated=0
 
 log() { printf '==> %s\n' "$*" >&2; }
@@ -88,7 +89,7 @@ stop_postgres() {
   fi
 }
 
-# The benchmark cluster's shared memory (2 GB of buffers) in 2 MB huge pages, as PostgreSQL's documentation advises
+# The benchmark cluster's shared memory (PG_DURABLE_BUFFERS_MB of buffers) in 2 MB huge pages, as PostgreSQL's documentation advises
 # for large shared_buffers: with 4 kB pages each backend takes a page fault the first time it touches each page of
 # the buffers, and on this kind of virtual machine a fault is dear. Measured on a held 100k database, alternating
 # restarts: creates 501-532/s without, 799-936/s with (docs/PERFORMANCE.md). Needs root (vm.nr_hugepages); without
@@ -97,7 +98,7 @@ reserve_huge_pages() {
   local size_kb pages have
   size_kb="$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo 2>/dev/null)"
   [[ -n "$size_kb" && -w /proc/sys/vm/nr_hugepages ]] || { log "huge pages not available here: PostgreSQL uses ordinary pages"; return 0; }
-  pages=$(( (2200 * 1024) / size_kb ))   # 2 GB of buffers plus PostgreSQL's other shared memory
+  pages=$(( (PG_DURABLE_BUFFERS_MB + 152) * 1024 / size_kb ))   # the buffers plus PostgreSQL's other shared memory
   have="$(cat /proc/sys/vm/nr_hugepages)"
   if (( have < pages )); then
     echo "$pages" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
@@ -132,7 +133,7 @@ max_connections = 200
 EOF
     if [[ "$PG_DURABLE" == 1 ]]; then
       cat >>"$PG_TMP/data/postgresql.conf" <<EOF
-shared_buffers = 2GB
+shared_buffers = ${PG_DURABLE_BUFFERS_MB}MB
 effective_cache_size = 8GB
 max_wal_size = 8GB
 huge_pages = try

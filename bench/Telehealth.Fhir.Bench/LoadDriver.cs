@@ -31,9 +31,7 @@ public static class LoadDriver
         CpuMeter? meter = null, int? pid = null)
     {
         var run = new Run(name, clients);
-        var before = meter?.Read(pid);
-        await run.ForAsync(duration, operation);
-        if (meter?.Read(pid) is { } after && before is { } start) run.AddCpu(after.Service - start.Service, after.Postgres - start.Postgres);
+        await run.ForAsync(duration, operation, meter, pid);
         return run.Result();
     }
 
@@ -57,13 +55,7 @@ public static class LoadDriver
         {
             var order = Enumerable.Range(0, operations.Count).ToArray();
             shuffle.Shuffle(order);
-            foreach (var i in order)
-            {
-                var before = meter?.Read(operations[i].Pid);
-                await runs[i].ForAsync(duration / rounds, operations[i].Operation);
-                if (meter?.Read(operations[i].Pid) is { } after && before is { } start)
-                    runs[i].AddCpu(after.Service - start.Service, after.Postgres - start.Postgres);
-            }
+            foreach (var i in order) await runs[i].ForAsync(duration / rounds, operations[i].Operation, meter, operations[i].Pid);
         }
         return runs.Select(r => r.Result()).ToList();
     }
@@ -83,40 +75,9 @@ public static class LoadDriver
     public static async Task<Measurement> RunAtRateAsync(string name, int clients, TimeSpan duration, double perSecond,
         Func<int, long, Task<bool>> operation, CpuMeter? meter = null, int? pid = null)
     {
-        var latencies = Enumerable.Range(0, clients).Select(_ => new List<double>(4096)).ToArray();
-        var errors = 0;
-        var interval = TimeSpan.FromSeconds(clients / perSecond);
-        var before = meter?.Read(pid);
-        var driverBefore = DriverCpu();
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
-        {
-            // Clients start spread over one interval, so their requests interleave evenly.
-            var due = interval * client / clients;
-            var lastEnd = TimeSpan.Zero;
-            for (long n = 0; due < duration; n++, due += interval)
-            {
-                var wait = due - clock.Elapsed;
-                if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                var sent = clock.Elapsed;
-                var heldBack = lastEnd > due;
-                // Woken late by its own timer (not held back by an answer): the schedule goes on from now.
-                if (!heldBack && sent - due > interval) due = sent;
-                bool ok;
-                try { ok = await operation(client, n); }
-                catch (HttpRequestException) { ok = false; }
-                var end = clock.Elapsed;
-                // Held back by the previous answer: from when it was due. Otherwise from when it went.
-                latencies[client].Add((end - (heldBack ? due : sent)).TotalMilliseconds);
-                lastEnd = end;
-                if (!ok) Interlocked.Increment(ref errors);
-            }
-        }));
-        var seconds = clock.Elapsed.TotalSeconds;
-        var result = Summary(name, latencies, errors, seconds) with { DriverCpu = DriverCpu() - driverBefore };
-        return meter?.Read(pid) is { } after && before is { } start
-            ? result with { ServiceCpu = after.Service - start.Service, PostgresCpu = after.Postgres - start.Postgres }
-            : result;
+        var run = new Run(name, clients);
+        await run.AtRateAsync(duration, perSecond, operation, meter, pid);
+        return run.Result();
     }
 
     private static double DriverCpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
@@ -132,44 +93,86 @@ public static class LoadDriver
         private double? postgresCpu;
         private double driverCpu;
 
-        public void AddCpu(double? service, double? postgres)
-        {
-            if (service is { } s) serviceCpu = (serviceCpu ?? 0) + s;
-            if (postgres is { } p) postgresCpu = (postgresCpu ?? 0) + p;
-        }
-
-        public async Task ForAsync(TimeSpan duration, Func<int, long, Task<bool>> operation)
-        {
-            var total = Stopwatch.StartNew();
-            var driverBefore = DriverCpu();
-            var deadline = DateTime.UtcNow + duration;
-            await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+        /// <summary>As many requests as each client can make, one after the other, for <paramref name="duration"/>.</summary>
+        public Task ForAsync(TimeSpan duration, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid) =>
+            StretchAsync(meter, pid, () =>
             {
-                var mine = latencies[client];
-                while (DateTime.UtcNow < deadline)
+                var deadline = DateTime.UtcNow + duration;
+                return Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
                 {
-                    var start = Stopwatch.GetTimestamp();
-                    bool ok;
-                    try { ok = await operation(client, next[client]++); }
-                    catch (HttpRequestException) { ok = false; }
-                    mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                    if (!ok) Interlocked.Increment(ref errors);
-                }
-            }));
-            seconds += total.Elapsed.TotalSeconds;
+                    while (DateTime.UtcNow < deadline)
+                    {
+                        var start = Stopwatch.GetTimestamp();
+                        var ok = await TryAsync(operation, client, next[client]++);
+                        Record(client, Stopwatch.GetElapsedTime(start), ok);
+                    }
+                }));
+            });
+
+        /// <summary>Each client's requests at its share of <paramref name="perSecond"/> (see <see cref="RunAtRateAsync"/>).</summary>
+        public Task AtRateAsync(TimeSpan duration, double perSecond, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid) =>
+            StretchAsync(meter, pid, () =>
+            {
+                var interval = TimeSpan.FromSeconds(clients / perSecond);
+                var clock = Stopwatch.StartNew();
+                return Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+                {
+                    // Clients start spread over one interval, so their requests interleave evenly.
+                    var due = interval * client / clients;
+                    var lastEnd = TimeSpan.Zero;
+                    while (due < duration)
+                    {
+                        var wait = due - clock.Elapsed;
+                        if (wait > TimeSpan.Zero) await Task.Delay(wait);
+                        var sent = clock.Elapsed;
+                        var heldBack = lastEnd > due;
+                        // Woken late by its own timer (not held back by an answer): the schedule goes on from now.
+                        if (!heldBack && sent - due > interval) due = sent;
+                        var ok = await TryAsync(operation, client, next[client]++);
+                        var end = clock.Elapsed;
+                        // Held back by the previous answer: from when it was due. Otherwise from when it went.
+                        Record(client, end - (heldBack ? due : sent), ok);
+                        lastEnd = end;
+                        due += interval;
+                    }
+                }));
+            });
+
+        /// <summary>
+        /// One stretch of requests: its time, and the CPU this driver used in it (it shares the cores with what it
+        /// measures) and, given a meter, the instance's and PostgreSQL's.
+        /// </summary>
+        private async Task StretchAsync(CpuMeter? meter, int? pid, Func<Task> requests)
+        {
+            var before = meter?.Read(pid);
+            var driverBefore = DriverCpu();
+            var clock = Stopwatch.StartNew();
+            await requests();
+            seconds += clock.Elapsed.TotalSeconds;
             driverCpu += DriverCpu() - driverBefore;
+            if (meter?.Read(pid) is not { } after || before is not { } start) return;
+            if (after.Service - start.Service is { } service) serviceCpu = (serviceCpu ?? 0) + service;
+            if (after.Postgres - start.Postgres is { } postgres) postgresCpu = (postgresCpu ?? 0) + postgres;
         }
 
-        public Measurement Result() => Summary(name, latencies, errors, seconds) with
+        private static async Task<bool> TryAsync(Func<int, long, Task<bool>> operation, int client, long n)
         {
-            ServiceCpu = serviceCpu, PostgresCpu = postgresCpu, DriverCpu = driverCpu,
-        };
-    }
+            try { return await operation(client, n); }
+            catch (HttpRequestException) { return false; }
+        }
 
-    private static Measurement Summary(string name, IEnumerable<List<double>> latencies, int errors, double seconds)
-    {
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Measurement(name, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99));
+        private void Record(int client, TimeSpan latency, bool ok)
+        {
+            latencies[client].Add(latency.TotalMilliseconds);
+            if (!ok) Interlocked.Increment(ref errors);
+        }
+
+        public Measurement Result()
+        {
+            var all = latencies.SelectMany(l => l).Order().ToArray();
+            return new Measurement(name, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.95), Percentile(all, 0.99),
+                serviceCpu, postgresCpu, driverCpu);
+        }
     }
 
     private static double Percentile(double[] sorted, double p) =>

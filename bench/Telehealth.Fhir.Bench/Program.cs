@@ -10,7 +10,7 @@ using Telehealth.Fhir.Bench;
 // Usage: Telehealth.Fhir.Bench --fhir http://127.0.0.1:5082/fhir --unchecked http://127.0.0.1:5085/fhir
 //        --identity http://127.0.0.1:5081 --pg "Host=...;Database=..." [--patients 10000,100000]
 //        [--clients 8] [--seconds 20] [--bundle 10] [--out results.md]
-//        [--service-pid N --unchecked-pid N --postgres-pid N]   (the reads in turns then report CPU per request)
+//        [--service-pid N --unchecked-pid N --postgres-pid N]   (every row then reports CPU per request)
 // Loads generated patients in transaction bundles up to each size in --patients (10 resources per patient), then
 // measures single creates, reads by id (also as a commune doctor under the access rules, from a second instance on
 // the same database with token checks off, and from a bare endpoint on the same database) and indexed searches,
@@ -78,6 +78,7 @@ foreach (var target in options.Patients)
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(bareHttp, Pick(c, i)));
     // The reads whose ratios matter run in turns of 2 s (see RunInTurnsAsync); the doctor's reads are compared with the
     // instance without checks reading the same ids (the doctor's station's sixth of the data, which caches better).
+    var meter = new CpuMeter(options.PostgresPid);
     var reads = await LoadDriver.RunInTurnsAsync(
     [
         ("read by id (record service)", (c, i) => ReadAsync(http, Pick(c, i)), options.ServicePid),
@@ -86,8 +87,7 @@ foreach (var target in options.Patients)
         ("read by id as a commune doctor (access rules, own station)", (c, i) => ReadAsync(doctorHttp, PickOwn(c, i)), options.ServicePid),
         ("read by id, the doctor's ids (second instance, token checks off)", (c, i) => ReadAsync(uncheckedHttp, PickOwn(c, i)), options.UncheckedPid),
         ("read by id, the doctor's ids (record service, service token)", (c, i) => ReadAsync(http, PickOwn(c, i)), options.ServicePid),
-    ], options.Clients, duration, TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
-    var meter = new CpuMeter(options.PostgresPid);
+    ], options.Clients, duration, TimeSpan.FromSeconds(2), meter);
     // Each row below first runs its operation unmeasured for the warm-up's length: the creates and searches had not
     // run before, and their first seconds measured both processes compiling them.
     async Task<Measurement> Measure(string name, Func<int, long, Task<bool>> operation)
