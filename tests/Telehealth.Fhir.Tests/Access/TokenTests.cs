@@ -28,6 +28,8 @@ public abstract class TokenTests<TStore>(TStore store) : IClassFixture<TStore> w
                      await client.PostAsync("Patient", FhirHttp.Content("""{"resourceType":"Patient","active":true}""")),
                      await client.GetAsync("Patient"),
                      await client.GetAsync("_history"),
+                     // No endpoint at all: refused the same way, not told what exists.
+                     await client.GetAsync("/not-a-route"),
                  })
         {
             await FhirHttp.ExpectAsync(response, HttpStatusCode.Unauthorized);
