@@ -1,4 +1,5 @@
 using Telehealth.Fhir.Access;
+using Telehealth.Fhir.Indexing;
 using Telehealth.Fhir.Storage;
 using Telehealth.Fhir.Storage.Sql;
 
@@ -13,7 +14,7 @@ public sealed record SearchOutcome(
     PageCursor? Previous);
 
 /// <summary>Runs a search: one page of matches, the total when asked, then _include and _revinclude.</summary>
-public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditTrail audit)
+public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditTrail audit, SearchParameterRegistry registry)
 {
     private const int MaxIterations = 4;
 
@@ -63,7 +64,7 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditT
         return new SearchOutcome(matches, included, total, next, previous);
     }
 
-    private static async Task<List<StoredResource>> IncludesAsync(RecordSession session, SearchRequest request,
+    private async Task<List<StoredResource>> IncludesAsync(RecordSession session, SearchRequest request,
         IReadOnlyList<StoredResource> matches, CancellationToken ct)
     {
         if (request.Includes.Count == 0 && request.RevIncludes.Count == 0) return [];
@@ -81,7 +82,7 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditT
             foreach (var include in request.RevIncludes.Where(i => round == 0 || i.Iterate))
             {
                 var targets = frontier.Select(r => (r.Type, r.Id)).ToList();
-                keys.AddRange(await IncludeSql.RevIncludeAsync(session, include, targets, ct));
+                keys.AddRange(await IncludeSql.RevIncludeAsync(session, include, ReferenceParameters(include), targets, ct));
             }
             var fresh = keys.Where(seen.Add).ToList();
             frontier = await ResourceReader.LoadByKeysAsync(session, fresh, ct);
@@ -91,4 +92,9 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditT
         }
         return result;
     }
+
+    /// <summary>The include's parameter, or for <c>Type:*</c> every reference parameter of its source type.</summary>
+    private IReadOnlyCollection<string> ReferenceParameters(IncludeSpec include) => include.Param is { } one
+        ? [one]
+        : registry.For(include.SourceType).Where(p => p.Type == Hl7.Fhir.Model.SearchParamType.Reference).Select(p => p.Name).ToList();
 }

@@ -19,18 +19,21 @@ public static class IncludeSql
         return await KeysAsync(session, sql, p, ct);
     }
 
-    /// <summary>Resources of the include's source type that refer to any of <paramref name="targets"/>.</summary>
-    public static async Task<List<long>> RevIncludeAsync(RecordSession session, IncludeSpec include,
+    /// <summary>
+    /// Resources of the include's source type that refer to any of <paramref name="targets"/> through one of
+    /// <paramref name="parameters"/> (the include's own, or for <c>Type:*</c> every reference parameter of the type):
+    /// asked by source type and parameter, the search index's order, for any type alike.
+    /// </summary>
+    public static async Task<List<long>> RevIncludeAsync(RecordSession session, IncludeSpec include, IReadOnlyCollection<string> parameters,
         IReadOnlyCollection<(string Type, string Id)> targets, CancellationToken ct)
     {
-        if (targets.Count == 0) return [];
+        if (targets.Count == 0 || parameters.Count == 0) return [];
         var p = new SqlParameters();
         var byType = targets.GroupBy(t => t.Type)
             .Select(g => $"(i.target_type = {p.Add(g.Key)} AND i.target_id IN ({string.Join(", ", g.Select(t => p.Add(t.Id)))}))");
         var sql = "SELECT DISTINCT i.rkey FROM ix_reference i JOIN resource s ON s.rkey = i.rkey " +
-                  $"WHERE s.deleted = 0 AND i.type = {p.Add(include.SourceType)} AND ({string.Join(" OR ", byType)})";
-        if (include.Param is not null) sql += $" AND i.param = {p.Add(include.Param)}";
-        else sql += include.SourceType == "AuditEvent" ? $" AND i.param IN ({AuditReferenceParams})" : $" AND {NotAudit}";
+                  $"WHERE s.deleted = 0 AND i.type = {p.Add(include.SourceType)} " +
+                  $"AND i.param IN ({string.Join(", ", parameters.Select(n => p.Add(n)))}) AND ({string.Join(" OR ", byType)})";
         if (include.TargetType is not null) sql += $" AND i.target_type = {p.Add(include.TargetType)}";
         return await KeysAsync(session, sql, p, ct);
     }
@@ -49,15 +52,10 @@ public static class IncludeSql
     }
 
     /// <summary>
-    /// AuditEvents' reference rows are not in the index by target alone (migration 0009: each read adds some), so a
-    /// question about every reference to a resource asks other types by target (this condition, written out so that
-    /// both databases see it implies that partial index's) and AuditEvents by their reference parameters.
+    /// AuditEvents' reference rows are not in the index by target alone (migration 0009: each read adds some); the
+    /// condition is written out so that both databases see it implies that partial index's.
     /// </summary>
     private const string NotAudit = "i.type <> 'AuditEvent'";
-
-    private static readonly string AuditReferenceParams = string.Join(", ", Hl7.Fhir.Model.ModelInfo.SearchParameters
-        .Where(sp => sp.Resource == "AuditEvent" && sp.Type == Hl7.Fhir.Model.SearchParamType.Reference)
-        .Select(sp => $"'{sp.Name}'").Distinct().Order());
 
     private static async Task<List<long>> KeysAsync(RecordSession session, string sql, SqlParameters p, CancellationToken ct)
     {
