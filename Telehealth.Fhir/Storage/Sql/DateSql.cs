@@ -26,7 +26,12 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
         $"{alias}.rkey IN ({Keys(criteria, type, param)})";
 
     /// <summary>The keys of the resources the criteria match, as a SELECT of <c>rkey</c> (possibly with repeats).</summary>
-    public string Keys(IReadOnlyList<ParameterCriterion> criteria, string type, string param)
+    /// <param name="days">
+    /// Set when the keys alone are the page (no other criterion, no access filter, SearchSql): each whole day of a short
+    /// class's rows is then read on its own from ix_date_day in key order, only from the cursor on and only as many as
+    /// the page needs, instead of reading and sorting every row of the window (<see cref="DayParts"/>).
+    /// </param>
+    public string Keys(IReadOnlyList<ParameterCriterion> criteria, string type, string param, DayPaging? days = null)
     {
         var alternatives = criteria.Count == 1
             ? criteria[0].Values.OfType<DateValue>().Select(v => new[] { Range(v) }).ToList()
@@ -43,7 +48,12 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
                     if (lo is not null) min = min is null ? lo : Math.Max(min.Value, lo.Value);
                     if (hi is not null) max = max is null ? hi : Math.Min(max.Value, hi.Value);
                 }
-                selects.Add(Select(type, param, spanClass, min, max, ranges));
+                if (days is not null && DayParts(min, max) is { } parts)
+                    selects.AddRange(parts.Select(part => part.Day is { } day
+                        ? SelectDay(type, param, spanClass, day, ranges, days)
+                        : Select(type, param, spanClass, part.Min, part.Max, ranges)));
+                else
+                    selects.Add(Select(type, param, spanClass, min, max, ranges));
             }
             selects.Add(Select(type, param, DateSpan.Long, null, null, ranges));
         }
@@ -61,6 +71,48 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
         if (max is not null) conditions.Add($"{i}.low <= {p.Add(max.Value)}");
         conditions.AddRange(ranges.Select(r => RangeSql.CompareDate($"{i}.low", $"{i}.high", r.Prefix, p.Add(r.From), p.Add(r.To))));
         return $"SELECT {i}.rkey FROM ix_date {i} WHERE {string.Join(" AND ", conditions)}";
+    }
+
+    /// <summary>
+    /// The first keys, from the cursor on, of rows of one class whose start falls on one whole day: a range of
+    /// ix_date_day, (type, param, span_class, day, rkey), read in key order and stopped at the page's end. The day's
+    /// expression is the index's own, written alike for both stores.
+    /// </summary>
+    private string SelectDay(string type, string param, DateSpan spanClass, long day, IEnumerable<(Prefix Prefix, long From, long To)> ranges,
+        DayPaging paging)
+    {
+        var i = p.Alias("d");
+        var conditions = new List<string>
+        {
+            $"{i}.type = {p.Add(type)}", $"{i}.param = {p.Add(param)}", $"{i}.span_class = {(short)spanClass}",
+            $"{i}.low / {TimeSpan.TicksPerDay} = {p.Add(day)}", paging.Bounds(i),
+        };
+        conditions.AddRange(ranges.Select(r => RangeSql.CompareDate($"{i}.low", $"{i}.high", r.Prefix, p.Add(r.From), p.Add(r.To))));
+        return $"SELECT {i}k.rkey FROM (SELECT DISTINCT {i}.rkey FROM ix_date {i} WHERE {string.Join(" AND ", conditions)} " +
+               $"ORDER BY {i}.rkey {(paging.Descending ? "DESC" : "ASC")} LIMIT {paging.Limit}) {i}k";
+    }
+
+    /// <summary>The most whole days a window is split into; a longer window is read as one range and sorted.</summary>
+    private const int MaxWholeDays = 7;
+
+    /// <summary>
+    /// A start range [min, max] split into the whole days it covers (Day set) and the parts of days at its edges (Min
+    /// and Max set: the hour before a one-day window of instants), which are read whole as ranges on ix_date_window:
+    /// limited and in key order, a part with few rows of a day with many would walk the whole day. Null when the range
+    /// covers no whole day or more than <see cref="MaxWholeDays"/>, or is open at either end.
+    /// </summary>
+    private static List<(long? Day, long? Min, long? Max)>? DayParts(long? min, long? max)
+    {
+        if (min is not { } lo || max is not { } hi || hi < lo) return null;
+        const long tpd = TimeSpan.TicksPerDay;
+        var firstWhole = (lo + tpd - 1) / tpd;   // the first day starting at or after lo
+        var lastWhole = (hi + 1) / tpd - 1;      // the last day ending at or before hi
+        if (lastWhole < firstWhole || lastWhole - firstWhole + 1 > MaxWholeDays) return null;
+        var parts = new List<(long? Day, long? Min, long? Max)>();
+        if (lo < firstWhole * tpd) parts.Add((null, lo, firstWhole * tpd - 1));
+        for (var day = firstWhole; day <= lastWhole; day++) parts.Add((day, null, null));
+        if (hi >= (lastWhole + 1) * tpd) parts.Add((null, (lastWhole + 1) * tpd, hi));
+        return parts;
     }
 
     /// <summary>The searched range, widened for ap by a tenth of its distance from now (as the spec suggests).</summary>
@@ -82,15 +134,21 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
     private static (long? Min, long? Max) ShortStartBounds(Prefix prefix, long from, long to, long longest) => prefix switch
     {
         Prefix.Gt => (SafeMinus(to, longest), null),    // high > to
-        Prefix.Lt => (null, from),                      // low < from
+        Prefix.Lt => (null, from - 1),                  // low < from
         Prefix.Ge => (SafeMinus(from, longest), null),  // high > to, or within: either way high >= from
         Prefix.Le => (null, to),                        // low < from, or within: either way low <= to
         Prefix.Eq => (from, to),
         Prefix.Sa => (to, null),                        // low > to
-        Prefix.Eb => (null, from),                      // high < from, so low < from
+        Prefix.Eb => (null, from - 1),                  // high < from, so low < from
         Prefix.Ap => (SafeMinus(from, longest), to),    // overlaps [from, to]
         _ => (null, null),                              // ne: no bound
     };
 
     private static long SafeMinus(long ticks, long span) => Math.Max(DateTime.MinValue.Ticks, ticks - span);
 }
+
+/// <summary>
+/// Whole days of a date window that alone is a page (<see cref="DateSql.Keys"/>): <paramref name="Bounds"/>, the
+/// snapshot and cursor conditions for an index alias; <paramref name="Limit"/> keys at most from each day.
+/// </summary>
+internal sealed record DayPaging(Func<string, string> Bounds, bool Descending, int Limit);

@@ -22,7 +22,8 @@ public sealed class SearchSql(TimeProvider clock)
         if (request.Sort.Count == 0 && DateWindows(request).FirstOrDefault() is { } window)
         {
             var lone = request.Criteria.Count == window.Count() && session.Guard?.FiltersRows(request.ResourceType) != true;
-            return await DrivenByKeysAsync(session, request, new DateSql(p, clock).Keys([.. window], request.ResourceType, window.Key),
+            var days = lone ? DayPaging(p, request, snapshot, backward) : null;
+            return await DrivenByKeysAsync(session, request, new DateSql(p, clock).Keys([.. window], request.ResourceType, window.Key, days),
                 Filter(p, request, "r", snapshot, session.Guard, skipWindow: window.Key), p, snapshot, versions, backward, ct,
                 genericPlan: lone);
         }
@@ -108,6 +109,19 @@ public sealed class SearchSql(TimeProvider clock)
         if (hasMore) rows.RemoveAt(rows.Count - 1);
         if (backward) rows.Reverse();
         return new PageResult(rows, hasMore, snapshot, versions);
+    }
+
+    /// <summary>
+    /// For a lone date window: each whole day's keys after the cursor and within the snapshot, at most a page and one
+    /// of them. Its index rows are exactly its matches (a deleted resource has none, and no other condition applies),
+    /// so the first keys of each day, merged, are the first of the window.
+    /// </summary>
+    private static DayPaging DayPaging(SqlParameters p, SearchRequest request, long snapshot, bool backward)
+    {
+        var upTo = p.Add(snapshot);
+        var after = request.Cursor is { } cursor ? p.Add(cursor.Key) : null;
+        return new DayPaging(i => $"{i}.rkey <= {upTo}" + (after is null ? "" : $" AND {i}.rkey {(backward ? "<" : ">")} {after}"),
+            backward, request.Count + 1);
     }
 
     public async Task<long> CountAsync(RecordSession session, SearchRequest request, long snapshot, CancellationToken ct)

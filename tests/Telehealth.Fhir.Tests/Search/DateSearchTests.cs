@@ -100,6 +100,61 @@ public abstract class DateSearchTests<TStore>(TStore store) : TaggedSearchTests<
         await AssertFindsAsync("Observation?date=ge2024-03-01&date=lt2024-04-01", inside);
     }
 
+    /// <summary>
+    /// A window of up to a week that alone is the search drives its pages from the index a whole day at a time, from
+    /// the cursor on, with the parts of days at its edges (the hour before a day of instants) read as ranges
+    /// (DateSql.DayParts); beside another criterion (the tag) it is read as one range. Either way each pair of
+    /// conditions finds what both definitions admit, page by page in the order of creation, forward and back; a match
+    /// created during the walk stays out of it and one deleted is gone. The values lie in a year of this test's own
+    /// ("Y"), so the search without the tag finds no other test's data.
+    /// </summary>
+    [Theory]
+    [InlineData("geY-03-05", "ltY-03-06")]
+    [InlineData("gtY-03-04", "leY-03-06")]
+    [InlineData("geY-03-04T12:00:00Z", "ltY-03-06T06:00:00Z")]
+    [InlineData("saY-03-03", "ebY-03-10")]
+    [InlineData("geY-03-01", "leY-03-07")]
+    [InlineData("geY-03-04T23:00:00Z", "ltY-03-05T01:00:00Z")]
+    public async Task A_window_of_a_few_days_pages_over_what_both_conditions_admit(string first, string second)
+    {
+        var year = (3000 + Random.Shared.Next(5000)).ToString(CultureInfo.InvariantCulture);
+        string[] values =
+        [
+            "Y-03-05T10:30:00+07:00", "Y-03-05T23:30:00Z", "Y-03", "Y-02-20/Y-03-10", "Y-03-04T23:30:00Z",
+            "Y-03-05T00:00:00Z", "Y-03-05T12:00:00Z", "Y-03-06T00:00:00Z", "Y-03-06T05:59:59Z", "Y-03-04", "Y-03-06",
+            "Y-03-07T23:59:59Z", "Y-03-08T00:00:00Z", "Y-03-04T00:00:00Z/Y-03-04T23:00:00Z", "Y-03-05T22:00:00Z/Y-03-06T02:00:00Z",
+            "Y-03-03/Y-03-05", "Y-03-04T23:40:00Z/Y-03-05T00:20:00Z", "Y-03-05T03:10:00Z/Y-03-05T03:50:00Z", "Y-03-02T18:00:00Z",
+        ];
+        var observations = new List<(Observation Resource, Window Range)>();
+        foreach (var effective in values.Select(v => v.Replace("Y", year)))
+            observations.Add((await CreateLabelledAsync(effective, Observed(effective)), Window.OfEffective(effective)));
+        var (from, to) = (first.Replace("Y", year), second.Replace("Y", year));
+        var admitted = observations.Where(o => Matches(from[..2], o.Range, Window.Of(from[2..])) && Matches(to[..2], o.Range, Window.Of(to[2..])))
+            .Select(o => o.Resource).ToList();
+        Assert.InRange(admitted.Count, 3, observations.Count - 1);
+        var query = $"Observation?date={Esc(from)}&date={Esc(to)}&_count=2";
+
+        var tagged = await WalkForwardAsync(await SearchAsync(query));
+        Assert.Equal(admitted.Select(o => Labels[o.Id]), tagged.SelectMany(MatchIds).Select(Label));
+
+        // Alone: after the first page, a new match appears and one still to come is deleted. Other tests' periods
+        // without an end reach into this year too: they are matches like ours, and pass by in key order (first).
+        var late = admitted[^1];
+        string? created = null;
+        var lone = await WalkForwardAsync(await Client.SearchAsync(query), betweenPages: async () =>
+        {
+            if (created is not null) return;
+            created = (await CreateAsync(Observed(Labels[admitted[0].Id]))).Id;
+            (await Client.DeleteAsync($"Observation/{late.Id}")).EnsureSuccessStatusCode();
+        });
+        var walked = lone.SelectMany(MatchIds).ToList();
+        Assert.Equal(walked.Count, walked.Distinct().Count());
+        Assert.Equal(admitted.SkipLast(1).Select(o => Labels[o.Id]), walked.Where(Labels.ContainsKey).Select(Label));
+        Assert.NotNull(created);
+        Assert.DoesNotContain(created, walked);
+        Assert.Equal(lone.Select(MatchIds), (await WalkBackAsync(lone[^1])).Select(MatchIds));
+    }
+
     [Fact]
     public async Task LastUpdated_compares_with_every_prefix()
     {

@@ -68,7 +68,7 @@ public abstract class TaggedSearchTests<TStore>(TStore store) : IClassFixture<TS
     /// <summary>Lets a failure message name resources by what the test called them instead of by a GUID.</summary>
     protected Dictionary<string, string> Labels { get; } = [];
 
-    private string Label(string? id) => id is not null && Labels.TryGetValue(id, out var label) ? label : id ?? "(no id)";
+    protected string Label(string? id) => id is not null && Labels.TryGetValue(id, out var label) ? label : id ?? "(no id)";
 
     protected async Task<T> CreateLabelledAsync<T>(string label, T resource) where T : Resource
     {
