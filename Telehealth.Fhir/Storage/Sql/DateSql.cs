@@ -63,14 +63,10 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
     private string Select(string type, string param, DateSpan spanClass, long? min, long? max, IEnumerable<(Prefix Prefix, long From, long To)> ranges)
     {
         var i = p.Alias("d");
-        var conditions = new List<string>
-        {
-            $"{i}.type = {p.Add(type)}", $"{i}.param = {p.Add(param)}", $"{i}.span_class = {(short)spanClass}",
-        };
-        if (min is not null) conditions.Add($"{i}.low >= {p.Add(min.Value)}");
-        if (max is not null) conditions.Add($"{i}.low <= {p.Add(max.Value)}");
-        conditions.AddRange(ranges.Select(r => RangeSql.CompareDate($"{i}.low", $"{i}.high", r.Prefix, p.Add(r.From), p.Add(r.To))));
-        return $"SELECT {i}.rkey FROM ix_date {i} WHERE {string.Join(" AND ", conditions)}";
+        var bounds = new List<string>();
+        if (min is not null) bounds.Add($"{i}.low >= {p.Add(min.Value)}");
+        if (max is not null) bounds.Add($"{i}.low <= {p.Add(max.Value)}");
+        return $"SELECT {i}.rkey FROM ix_date {i} WHERE {Where(i, type, param, spanClass, bounds, ranges)}";
     }
 
     /// <summary>
@@ -82,15 +78,18 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
         DayPaging paging)
     {
         var i = p.Alias("d");
-        var conditions = new List<string>
-        {
-            $"{i}.type = {p.Add(type)}", $"{i}.param = {p.Add(param)}", $"{i}.span_class = {(short)spanClass}",
-            $"{i}.low / {TimeSpan.TicksPerDay} = {p.Add(day)}", paging.Bounds(i),
-        };
-        conditions.AddRange(ranges.Select(r => RangeSql.CompareDate($"{i}.low", $"{i}.high", r.Prefix, p.Add(r.From), p.Add(r.To))));
-        return $"SELECT {i}k.rkey FROM (SELECT DISTINCT {i}.rkey FROM ix_date {i} WHERE {string.Join(" AND ", conditions)} " +
+        var bounds = new List<string> { $"{i}.low / {TimeSpan.TicksPerDay} = {p.Add(day)}", $"{i}.rkey <= {paging.UpTo}" };
+        if (paging.After is { } after) bounds.Add($"{i}.rkey {(paging.Descending ? "<" : ">")} {after}");
+        return $"SELECT {i}k.rkey FROM (SELECT DISTINCT {i}.rkey FROM ix_date {i} WHERE {Where(i, type, param, spanClass, bounds, ranges)} " +
                $"ORDER BY {i}.rkey {(paging.Descending ? "DESC" : "ASC")} LIMIT {paging.Limit}) {i}k";
     }
+
+    /// <summary>The conditions on index rows of alias <paramref name="i"/>: its class, the given bounds, and each range's comparison.</summary>
+    private string Where(string i, string type, string param, DateSpan spanClass, IEnumerable<string> bounds,
+        IEnumerable<(Prefix Prefix, long From, long To)> ranges) =>
+        string.Join(" AND ", new[] { $"{i}.type = {p.Add(type)}", $"{i}.param = {p.Add(param)}", $"{i}.span_class = {(short)spanClass}" }
+            .Concat(bounds)
+            .Concat(ranges.Select(r => RangeSql.CompareDate($"{i}.low", $"{i}.high", r.Prefix, p.Add(r.From), p.Add(r.To)))));
 
     /// <summary>The most whole days a window is split into; a longer window is read as one range and sorted.</summary>
     private const int MaxWholeDays = 7;
@@ -148,7 +147,8 @@ internal sealed class DateSql(SqlParameters p, TimeProvider clock)
 }
 
 /// <summary>
-/// Whole days of a date window that alone is a page (<see cref="DateSql.Keys"/>): <paramref name="Bounds"/>, the
-/// snapshot and cursor conditions for an index alias; <paramref name="Limit"/> keys at most from each day.
+/// Whole days of a date window that alone is a page (<see cref="DateSql.Keys"/>): the parameters holding the snapshot's
+/// highest key (<paramref name="UpTo"/>) and the cursor's key (<paramref name="After"/>, none on the first page), read
+/// in <paramref name="Descending"/> order going back; <paramref name="Limit"/> keys at most from each day.
 /// </summary>
-internal sealed record DayPaging(Func<string, string> Bounds, bool Descending, int Limit);
+internal sealed record DayPaging(string UpTo, string? After, bool Descending, int Limit);

@@ -116,13 +116,8 @@ public sealed class SearchSql(TimeProvider clock)
     /// of them. Its index rows are exactly its matches (a deleted resource has none, and no other condition applies),
     /// so the first keys of each day, merged, are the first of the window.
     /// </summary>
-    private static DayPaging DayPaging(SqlParameters p, SearchRequest request, long snapshot, bool backward)
-    {
-        var upTo = p.Add(snapshot);
-        var after = request.Cursor is { } cursor ? p.Add(cursor.Key) : null;
-        return new DayPaging(i => $"{i}.rkey <= {upTo}" + (after is null ? "" : $" AND {i}.rkey {(backward ? "<" : ">")} {after}"),
-            backward, request.Count + 1);
-    }
+    private static DayPaging DayPaging(SqlParameters p, SearchRequest request, long snapshot, bool backward) =>
+        new(p.Add(snapshot), request.Cursor is { } cursor ? p.Add(cursor.Key) : null, backward, request.Count + 1);
 
     public async Task<long> CountAsync(RecordSession session, SearchRequest request, long snapshot, CancellationToken ct)
     {
