@@ -100,9 +100,12 @@ public sealed class StationRoster(IOptions<AccessOptions> options, TimeProvider 
     /// <summary>The station's current patients; <see cref="Roster.Patients"/> null when there are more than <paramref name="max"/>.</summary>
     private static async Task<Roster> LoadAsync(RecordSession session, string organization, int max, DateTimeOffset loaded, CancellationToken ct)
     {
+        // Each condition as in the partial indexes ix_reference_station and ix_resource_patient_id (migration 0011), so
+        // the roster is read from them alone.
         await using var cmd = session.Command(
             "SELECT p.id FROM ix_reference o JOIN resource p ON p.rkey = o.rkey WHERE o.type = 'Patient' AND o.param = 'organization' " +
-            "AND o.target_id = @o AND o.target_type = 'Organization' AND p.deleted = 0 LIMIT @n", ("@o", organization), ("@n", max + 1));
+            "AND o.target_type = 'Organization' AND o.target_id = @o AND p.type = 'Patient' AND p.deleted = 0 LIMIT @n",
+            ("@o", organization), ("@n", max + 1));
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         var patients = new HashSet<string>(StringComparer.Ordinal);
         while (await reader.ReadAsync(ct)) patients.Add(reader.GetString(0));
