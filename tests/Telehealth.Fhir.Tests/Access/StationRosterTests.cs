@@ -65,6 +65,28 @@ public abstract class StationRosterTests<TStore>(TStore store) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_deleted_patient_leaves_the_roster_at_its_next_load_and_the_records_left_behind_leave_the_stations_reach()
+    {
+        using var instance = await InstanceAsync(("Fhir:Auth:StationRosterSeconds", "1"));
+        var (id, observation) = await PatientOfAsync("tyt-a");
+        var (kept, keptObservation) = await PatientOfAsync("tyt-a");
+        var doctorA = instance.ClientWith(DoctorA);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(doctorA, $"Observation/{observation}"));
+
+        await FhirHttp.ExpectAsync(await store.Host.Client.DeleteAsync($"Patient/{id}"), HttpStatusCode.NoContent);
+        var deleted = Stopwatch.StartNew();
+        while (await StatusAsync(doctorA, $"Observation/{observation}") == HttpStatusCode.OK)
+        {
+            Assert.True(deleted.Elapsed < TimeSpan.FromSeconds(10), "The station's doctor still reads a deleted patient's record after 10 s.");
+            await Task.Delay(100);
+        }
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(doctorA, $"Observation/{observation}"));
+        // The station's other patients stay readable.
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(doctorA, $"Patient/{kept}"));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(doctorA, $"Observation/{keptObservation}"));
+    }
+
+    [Fact]
     public async Task A_patient_registered_after_the_roster_was_loaded_is_readable_at_once_and_no_one_elses_patient_becomes_readable()
     {
         using var instance = await InstanceAsync();
