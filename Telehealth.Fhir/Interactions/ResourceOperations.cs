@@ -81,10 +81,12 @@ public sealed class ResourceOperations(ResourceIndexer indexer, SearchParser par
         var current = await ResourceReader.ReadForUpdateAsync(session, type, id, ct);
         if (current is null || current.Deleted) return current;
         if (session.Guard is { } guard) await guard.CheckWriteAsync(session, type, id, current, null, "delete", ct);
-        // The patients the resource was about are read before its index rows go.
+        // The patients the resource was about are read before its index rows go (read after, the deletion's event
+        // named none, and a patient's audit trail missed the deletions from their record).
+        var patients = await PatientCompartment.PatientsOfAsync(session, current.Key, ct);
         var deleted = await ResourceWriter.DeleteAsync(session, current, Now(), ct)
                       ?? throw FhirException.Conflict($"{type}/{id} changed while it was being deleted; try again.");
-        await AuditAsync(session, "delete", deleted, await PatientCompartment.PatientsOfAsync(session, current.Key, ct), ct);
+        await AuditAsync(session, "delete", deleted, patients, ct);
         return deleted;
     }
 

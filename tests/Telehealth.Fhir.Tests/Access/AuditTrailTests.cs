@@ -51,6 +51,22 @@ public abstract class AuditTrailTests<TStore>(TStore store) : IClassFixture<TSto
     }
 
     [Fact]
+    public async Task A_deletion_is_audited_naming_the_patient_whose_record_it_was()
+    {
+        await SeedAsync(Service);
+        var doctor = store.Host.ClientWith(DoctorA);
+        var created = await doctor.CreateAsync(Observation(null!, "a1"));
+        await FhirHttp.ExpectAsync(await doctor.DeleteAsync($"Observation/{created.Id}"), HttpStatusCode.NoContent);
+
+        // Found by the patient, as everything done to their record is.
+        var deletion = (await Service.SearchAsync($"AuditEvent?patient=Patient/a1&entity=Observation/{created.Id}&action=D"))
+            .Entry.Select(e => (AuditEvent)e.Resource).Single();
+        Assert.Equal("delete", deletion.Subtype.Single().Code);
+        Assert.Contains(deletion.Entity, e => e.What?.Reference == "Patient/a1" && e.Role?.Code == "1");
+        Assert.Contains(deletion.Entity, e => e.What?.Reference == $"Observation/{created.Id}/_history/2");
+    }
+
+    [Fact]
     public async Task A_service_is_audited_as_its_client_a_device_never_as_a_patient()
     {
         await SeedAsync(Service);
