@@ -19,10 +19,28 @@ public static class PatientCompartment
         (await PatientsOfAsync(session, [key], ct)).GetValueOrDefault(key, []);
 
     /// <summary>For each of these stored resources that refers to patients, their ids (by the current index rows).</summary>
+    /// <remarks>
+    /// Most resources name one patient, which their row holds (<c>resource.patient</c>, kept with the index rows):
+    /// one key look-up each. Only the others (several patients, a Patient's links, none) are looked up in the
+    /// reference rows, where each resource has several rows to read (an observation's subject, encounter, performer…).
+    /// </remarks>
     public static async Task<Dictionary<long, List<string>>> PatientsOfAsync(RecordSession session, IReadOnlyCollection<long> keys, CancellationToken ct)
     {
         var found = new Dictionary<long, List<string>>();
+        var unnamed = new List<long>();
         foreach (var chunk in keys.Distinct().Chunk(500))
+        {
+            var p = new SqlParameters();
+            var list = string.Join(", ", chunk.Select(k => p.Add(k)));
+            await using var cmd = session.Command($"SELECT rkey, patient FROM resource WHERE rkey IN ({list})", [.. p.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                if (reader.IsDBNull(1)) unnamed.Add(reader.GetInt64(0));
+                else found[reader.GetInt64(0)] = [reader.GetString(1)];
+            }
+        }
+        foreach (var chunk in unnamed.Chunk(500))
         {
             var p = new SqlParameters();
             var list = string.Join(", ", chunk.Select(k => p.Add(k)));
