@@ -28,32 +28,19 @@ public static class PatientCompartment
     {
         var found = new Dictionary<long, List<string>>();
         var unnamed = new List<long>();
-        foreach (var chunk in keys.Distinct().Chunk(500))
+        await ForKeysAsync(session, keys.Distinct().ToList(), list => $"SELECT rkey, patient FROM resource WHERE rkey IN ({list})", reader =>
         {
-            var p = new SqlParameters();
-            var list = string.Join(", ", chunk.Select(k => p.Add(k)));
-            await using var cmd = session.Command($"SELECT rkey, patient FROM resource WHERE rkey IN ({list})", [.. p.Values]);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                if (reader.IsDBNull(1)) unnamed.Add(reader.GetInt64(0));
-                else found[reader.GetInt64(0)] = [reader.GetString(1)];
-            }
-        }
-        foreach (var chunk in unnamed.Chunk(500))
-        {
-            var p = new SqlParameters();
-            var list = string.Join(", ", chunk.Select(k => p.Add(k)));
-            await using var cmd = session.Command(
-                $"SELECT DISTINCT rkey, target_id FROM ix_reference WHERE rkey IN ({list}) AND target_type = 'Patient' AND target_id IS NOT NULL", [.. p.Values]);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            if (reader.IsDBNull(1)) unnamed.Add(reader.GetInt64(0));
+            else found[reader.GetInt64(0)] = [reader.GetString(1)];
+        }, ct);
+        await ForKeysAsync(session, unnamed,
+            list => $"SELECT DISTINCT rkey, target_id FROM ix_reference WHERE rkey IN ({list}) AND target_type = 'Patient' AND target_id IS NOT NULL",
+            reader =>
             {
                 var key = reader.GetInt64(0);
                 if (!found.TryGetValue(key, out var ids)) found[key] = ids = [];
                 ids.Add(reader.GetString(1));
-            }
-        }
+            }, ct);
         return found;
     }
 
@@ -78,5 +65,19 @@ public static class PatientCompartment
             while (await reader.ReadAsync(ct)) found.Add(reader.GetInt64(0));
         }
         return found;
+    }
+
+    /// <summary>Runs the statement <paramref name="sql"/> makes of a list of key parameters, 500 keys at a time, and hands each row to <paramref name="row"/>.</summary>
+    private static async Task ForKeysAsync(RecordSession session, IReadOnlyList<long> keys, Func<string, string> sql,
+        Action<System.Data.Common.DbDataReader> row, CancellationToken ct)
+    {
+        foreach (var chunk in keys.Chunk(500))
+        {
+            var p = new SqlParameters();
+            var list = string.Join(", ", chunk.Select(k => p.Add(k)));
+            await using var cmd = session.Command(sql(list), [.. p.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) row(reader);
+        }
     }
 }
