@@ -10,7 +10,8 @@
 #
 # Starts a durable throwaway PostgreSQL (fsync on), the identity service (SQLite, demo clients and accounts), the
 # record service (Release) on PostgreSQL checking tokens against it, a second record-service instance on the same
-# database with token checks off (the Benchmark environment), and the load driver in bench/Telehealth.Fhir.Bench,
+# database with token checks off (the Benchmark environment), a third on a second database that finally gets the first
+# size's data (the searches at both sizes then run side by side), and the load driver in bench/Telehealth.Fhir.Bench,
 # which loads generated Vietnamese data through the API and measures. Results are printed and appended to
 # bench/results/<date>.md; copy the figures into docs/PERFORMANCE.md.
 set -euo pipefail
@@ -41,6 +42,9 @@ PG_DURABLE=1 start_postgres
 PG_LOG="$PG_TMP/postgres.log"
 DB="Host=127.0.0.1;Port=$PG_PORT;Username=telehealth;Password=telehealth;Database=fhir_bench"
 as_pg "$PG_BIN/psql" -h "$PG_TMP/sock" -p "$PG_PORT" -U postgres -qAt -c "CREATE DATABASE fhir_bench OWNER telehealth;" >/dev/null
+# The second database: the first size's data only, for the searches at both sizes side by side at the end.
+SMALL_DB="${DB/Database=fhir_bench/Database=fhir_bench_small}"
+as_pg "$PG_BIN/psql" -h "$PG_TMP/sock" -p "$PG_PORT" -U postgres -qAt -c "CREATE DATABASE fhir_bench_small OWNER telehealth;" >/dev/null
 
 log "building (Release)"
 dotnet build Telehealth.Fhir/Telehealth.Fhir.csproj -c Release -v q -nologo >/dev/null
@@ -78,12 +82,21 @@ ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS="http://127.0.0.1:$UNCHECKED_PO
 PIDS+=($!)
 UNCHECKED_PID=$!
 wait_until_up "$!" "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" bench/results/unchecked.log "unchecked record service"
+SMALL_PORT="$(free_port)"
+log "starting a third instance on 127.0.0.1:$SMALL_PORT on the second database (fhir_bench_small, checking tokens)"
+ASPNETCORE_URLS="http://127.0.0.1:$SMALL_PORT" Fhir__Storage__Provider=Postgres Fhir__Auth__Authority="$IDENTITY" \
+  Fhir__Storage__ConnectionString="$SMALL_DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
+  dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/small.log" 2>&1 &
+PIDS+=($!)
+SMALL_PID=$!
+wait_until_up "$!" "http://127.0.0.1:$SMALL_PORT/fhir/metadata" bench/results/small.log "record service on the second database"
 # Every row also reports the CPU each request cost the instance and PostgreSQL (from /proc).
 POSTMASTER_PID="$(head -n 1 "$PG_TMP/data/postmaster.pid")"
 
 BENCH_TOKENS="${HOLD:+$ROOT/bench/results/tokens.txt}" dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \
   --fhir "http://127.0.0.1:$PORT/fhir" --unchecked "http://127.0.0.1:$UNCHECKED_PORT/fhir" --identity "$IDENTITY" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \
-  --seconds "$SECONDS_EACH" --out "$OUT" --service-pid "$SERVICE_PID" --unchecked-pid "$UNCHECKED_PID" --postgres-pid "$POSTMASTER_PID"
+  --seconds "$SECONDS_EACH" --out "$OUT" --service-pid "$SERVICE_PID" --unchecked-pid "$UNCHECKED_PID" --postgres-pid "$POSTMASTER_PID" \
+  --small-fhir "http://127.0.0.1:$SMALL_PORT/fhir" --small-pg "$SMALL_DB" --small-pid "$SMALL_PID"
 log "results appended to ${OUT#"$ROOT"/}"
 if [[ -n "${HOLD:-}" ]]; then
   log "holding: psql -h $PG_TMP/sock -p $PG_PORT -U postgres fhir_bench; record service http://127.0.0.1:$PORT/fhir; Ctrl-C ends"

@@ -11,10 +11,12 @@ using Telehealth.Fhir.Bench;
 //        --identity http://127.0.0.1:5081 --pg "Host=...;Database=..." [--patients 10000,100000]
 //        [--clients 8] [--seconds 20] [--bundle 10] [--out results.md]
 //        [--service-pid N --unchecked-pid N --postgres-pid N]   (every row then reports CPU per request)
+//        [--small-fhir URL --small-pg "Host=...;Database=..." --small-pid N]   (an instance on a second, empty database)
 // Loads generated patients in transaction bundles up to each size in --patients (10 resources per patient), then
 // measures single creates, reads by id (also as a commune doctor under the access rules, from a second instance on
 // the same database with token checks off, and from a bare endpoint on the same database) and indexed searches,
-// each from --clients concurrent clients for --seconds; and once, token issuance by client credentials.
+// each from --clients concurrent clients for --seconds; and once, token issuance by client credentials. Given a second
+// database (--small-*), finally loads the first size into it and runs the searches on both sizes in alternating turns.
 var options = Options.Parse(args);
 var json = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(30) })
@@ -46,20 +48,9 @@ Row(issuance);
 long loaded = 0;
 foreach (var target in options.Patients)
 {
-    var load = await LoadAsync(loaded, target);
+    var load = await LoadAsync(http, loaded, target);
     loaded = target;
-    // After a bulk load, as a deployment's autovacuum would soon do: fresh statistics for the planner, and the visibility
-    // map that lets covering indexes answer without reading the table.
-    await using (var pg = new Npgsql.NpgsqlConnection(options.Postgres))
-    {
-        await pg.OpenAsync();
-        await using var analyze = new Npgsql.NpgsqlCommand("VACUUM ANALYZE", pg) { CommandTimeout = 600 };
-        await analyze.ExecuteNonQueryAsync();
-        // And the load's pages written out now rather than by the timed checkpoint during the measurements: a steady
-        // service's checkpoints write what minutes of its own work dirtied, not a bulk load of hundreds of thousands.
-        await using var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", pg) { CommandTimeout = 600 };
-        await checkpoint.ExecuteNonQueryAsync();
-    }
+    await SettleAsync(options.Postgres);
     var resources = loaded * DataGenerator.ResourcesPerPatient;
     Say("");
     Say($"## {resources:N0} resources ({loaded:N0} patients × {DataGenerator.ResourcesPerPatient})");
@@ -67,10 +58,7 @@ foreach (var target in options.Patients)
     TableHeader();
     Say($"| transaction bundles of {options.Bundle * DataGenerator.ResourcesPerPatient} resources (load phase) | {load.Count:N0} | {load.Errors} | {load.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s | {load.P50:F1} | {load.P95:F1} | {load.P99:F1} |");
     var duration = TimeSpan.FromSeconds(options.Seconds);
-    // The names searched for, made before the clock starts: generating a patient's name (a Bogus Faker for the
-    // patient's seed) cost the driver more than the search cost the service, on the same two cores (until run K the
-    // name row measured mostly that: 556 against 3,158 searches/s with wrk on the same 100k database).
-    var names = Enumerable.Range(0, 4_096).Select(k => FullName(PatientOf(k % options.Clients, k))).ToArray();
+    var searches = BenchSearches.For(http, loaded, options.Clients);
     // The loads warmed the checked instance; warm the others alike (JIT, connection pools) before measuring.
     var warmUp = TimeSpan.FromSeconds(Math.Min(5, options.Seconds));
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(uncheckedHttp, Pick(c, i)));
@@ -101,22 +89,12 @@ foreach (var target in options.Patients)
         // the rows above are the latency at the most the machine can do.
         await LoadDriver.RunAtRateAsync("read by id at 2,500/s offered (record service)", options.Clients, duration, 2_500,
             (c, i) => ReadAsync(http, Pick(c, i)), meter, options.ServicePid),
-        await Measure("search token: Patient?identifier=cccd|…", (c, i) =>
-            SearchAsync($"Patient?identifier=https://telehealth.vn/fhir/sid/cccd|{DataGenerator.CitizenId(PatientOf(c, i))}&_count=20")),
-        await Measure("search reference: Observation?subject=Patient/…", (c, i) =>
-            SearchAsync($"Observation?subject=Patient/{DataGenerator.PatientId(PatientOf(c, i))}&_count=20")),
-        await Measure("search string prefix: Patient?name=<family given>", async (c, i) =>
-            await SearchAsync($"Patient?name={Uri.EscapeDataString(names[(c * 521 + i) % names.Length])}&_count=20")),
-        await Measure("search date range: Observation?date=ge…&date=lt… (one day)", (c, i) =>
-        {
-            var day = DataGenerator.ObservationDate(PatientOf(c, i), 0).Date;
-            return SearchAsync($"Observation?date=ge{day:yyyy-MM-dd}&date=lt{day.AddDays(1):yyyy-MM-dd}&_count=20");
-        }),
-        await Measure("single create: POST Observation", (c, i) => CreateAsync(PatientOf(c, i))),
-        // The goal's rate (500 creates/s) offered: the latency a client sees at that load.
-        await LoadDriver.RunAtRateAsync("single create at 500/s offered", options.Clients, duration, 500,
-            (c, i) => CreateAsync(PatientOf(c, i)), meter, options.ServicePid),
     };
+    foreach (var search in searches) results.Add(await Measure(search.Name, search.RunAsync));
+    results.Add(await Measure("single create: POST Observation", (c, i) => CreateAsync(PatientOf(c, i))));
+    // The goal's rate (500 creates/s) offered: the latency a client sees at that load.
+    results.Add(await LoadDriver.RunAtRateAsync("single create at 500/s offered", options.Clients, duration, 500,
+        (c, i) => CreateAsync(PatientOf(c, i)), meter, options.ServicePid));
     foreach (var m in results) Row(m);
     Say("");
     // The bare endpoint's serving process is this driver's own (it serves the bare endpoint and sends every row's requests).
@@ -124,6 +102,8 @@ foreach (var target in options.Patients)
     Say("|---|---:|---:|---:|---:|");
     foreach (var m in results)
         Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} |");
+    Say("");
+    Say($"Entries per page of the searches: {string.Join(", ", searches.Select(q => $"{q.Name[7..q.Name.IndexOf(':')]} {q.EntriesPerPage:F1}"))}.");
     Say("");
     if (reads.Any(m => m.ServiceCpu is not null))
     {
@@ -138,11 +118,53 @@ foreach (var target in options.Patients)
         $"the patient access rules {1 - results[3].PerSecond / results[4].PerSecond:P0} fewer than it reading the same ids " +
         $"({1 - results[3].PerSecond / results[5].PerSecond:P0} fewer than a service token reading them, the access rules' own part).");
 }
+// "No slower at 1M than at 100k", measured as the reads' ratios are: the largest database's searches and a second
+// database's, holding only the first size's patients (loaded the same way through a third instance, checking tokens
+// too), in alternating 2 s turns, so the machine's slow spells fall on both sizes alike. One stage measured minutes
+// after the other compares two moments of this shared machine as much as two sizes (runs AA and AB: the same
+// searches cost the driver itself up to 23 % more CPU at 1M, where it does the same work at both sizes).
+if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallDatabase && options.Patients.Length > 1)
+{
+    using var smallHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
+        { BaseAddress = new Uri(smallFhir.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
+    smallHttp.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+    var small = options.Patients[0];
+    var smallLoad = await LoadAsync(smallHttp, 0, small);
+    await SettleAsync(smallDatabase);
+    static string Size(long patients) => patients * DataGenerator.ResourcesPerPatient is var r && r >= 1_000_000 ? $"{r / 1e6:0.#}M" : $"{r / 1e3:0.#}k";
+    var pairs = BenchSearches.For(http, loaded, options.Clients).Zip(BenchSearches.For(smallHttp, small, options.Clients))
+        .SelectMany(p => new (BenchSearch Search, int? Pid)[] { (p.First, options.ServicePid), (p.Second, options.SmallPid) }).ToList();
+    var operations = pairs.Select(p => ($"{p.Search.Name} at {Size(p.Pid == options.SmallPid ? small : loaded)}",
+        (Func<int, long, Task<bool>>)p.Search.RunAsync, p.Pid)).ToList();
+    foreach (var (_, operation, _) in operations)
+        await LoadDriver.RunAsync("warm-up", options.Clients, TimeSpan.FromSeconds(Math.Min(5, options.Seconds)), operation);
+    var bySize = await LoadDriver.RunInTurnsAsync(operations, options.Clients, TimeSpan.FromSeconds(options.Seconds),
+        TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
+    Say("");
+    Say($"## Searches at {Size(loaded)} and at {Size(small)} resources side by side (alternating 2 s turns; the second database loaded at {smallLoad.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s)");
+    Say("");
+    TableHeader();
+    foreach (var m in bySize) Row(m);
+    Say("");
+    Say("| CPU per request, µs | serving process | PostgreSQL | both | this driver | entries per page |");
+    Say("|---|---:|---:|---:|---:|---:|");
+    foreach (var (m, k) in bySize.Select((m, k) => (m, k)))
+        Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} | {pairs[k].Search.EntriesPerPage:F1} |");
+    Say("");
+    for (var k = 0; k < bySize.Count; k += 2)
+    {
+        var (large, little) = (bySize[k], bySize[k + 1]);
+        Say($"- {large.Name[..large.Name.IndexOf(':')]}: p50 {little.P50:F1} → {large.P50:F1} ms, p95 {little.P95:F1} → {large.P95:F1} ms, " +
+            $"{little.PerSecond:N0} → {large.PerSecond:N0}/s ({large.PerSecond / little.PerSecond - 1:+0%;-0%}), " +
+            $"CPU per search {little.ServiceMicros + little.PostgresMicros:N0} → {large.ServiceMicros + large.PostgresMicros:N0} µs, " +
+            $"entries per page {pairs[k + 1].Search.EntriesPerPage:F1} → {pairs[k].Search.EntriesPerPage:F1}");
+    }
+}
 await bare.StopAsync();
 if (options.Out is not null) await File.AppendAllTextAsync(options.Out, report.ToString());
 return;
 
-long PatientOf(int client, long i) => (long)((client * 7_919L + i * 104_729L) % loaded);
+long PatientOf(int client, long i) => BenchSearches.PatientOf(client, i, loaded);
 
 (string Type, string Id) Pick(int client, long i) => Target(PatientOf(client, i), i);
 
@@ -161,24 +183,11 @@ void TableHeader()
 
 void Row(Measurement m) => Say($"| {m.Name} | {m.Count:N0} | {m.Errors} | {m.PerSecond:N0} | {m.P50:F1} | {m.P95:F1} | {m.P99:F1} |");
 
-string FullName(long n)
-{
-    var patient = (Patient)DataGenerator.ForPatient(n).First();
-    return patient.Name[0].Text!;
-}
-
 async Task<bool> ReadAsync(HttpClient client, (string Type, string Id) target)
 {
     using var response = await client.GetAsync($"{target.Type}/{target.Id}");
     await response.Content.ReadAsByteArrayAsync();
     return response.StatusCode == HttpStatusCode.OK;
-}
-
-async Task<bool> SearchAsync(string query)
-{
-    using var response = await http.GetAsync(query);
-    var body = await response.Content.ReadAsStringAsync();
-    return response.StatusCode == HttpStatusCode.OK && body.Contains("\"entry\"", StringComparison.Ordinal);
 }
 
 async Task<bool> CreateAsync(long patient)
@@ -196,7 +205,21 @@ async Task<bool> CreateAsync(long patient)
     return response.StatusCode == HttpStatusCode.Created;
 }
 
-async Task<Measurement> LoadAsync(long from, long to)
+// After a bulk load, as a deployment's autovacuum would soon do: fresh statistics for the planner, and the visibility map
+// that lets covering indexes answer without reading the table.
+async Task SettleAsync(string database)
+{
+    await using var pg = new Npgsql.NpgsqlConnection(database);
+    await pg.OpenAsync();
+    await using var analyze = new Npgsql.NpgsqlCommand("VACUUM ANALYZE", pg) { CommandTimeout = 600 };
+    await analyze.ExecuteNonQueryAsync();
+    // And the load's pages written out now rather than by the timed checkpoint during the measurements: a steady
+    // service's checkpoints write what minutes of its own work dirtied, not a bulk load of hundreds of thousands.
+    await using var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", pg) { CommandTimeout = 600 };
+    await checkpoint.ExecuteNonQueryAsync();
+}
+
+async Task<Measurement> LoadAsync(HttpClient client, long from, long to)
 {
     Console.Error.WriteLine($"loading patients {from:N0} to {to:N0} ...");
     var next = from;
@@ -212,7 +235,7 @@ async Task<Measurement> LoadAsync(long from, long to)
             var count = (int)Math.Min(options.Bundle, to - first);
             var body = JsonSerializer.Serialize(DataGenerator.Bundle(first, count), json);
             var start = Stopwatch.GetTimestamp();
-            using var response = await http.PostAsync("", new StringContent(body, Encoding.UTF8, "application/fhir+json"));
+            using var response = await client.PostAsync("", new StringContent(body, Encoding.UTF8, "application/fhir+json"));
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             if (response.StatusCode != HttpStatusCode.OK)
             {
@@ -233,7 +256,7 @@ async Task<Measurement> LoadAsync(long from, long to)
 }
 
 internal sealed record Options(string Fhir, string Unchecked, string Identity, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out,
-    int? ServicePid, int? UncheckedPid, int? PostgresPid)
+    int? ServicePid, int? UncheckedPid, int? PostgresPid, string? SmallFhir, string? SmallPostgres, int? SmallPid)
 {
     public static Options Parse(string[] args)
     {
@@ -245,7 +268,9 @@ internal sealed record Options(string Fhir, string Unchecked, string Identity, s
         return new Options(Get("--fhir"), Get("--unchecked"), Get("--identity"), Get("--pg"),
             Get("--patients", "10000,100000").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Get("--clients", "8")), int.Parse(Get("--seconds", "20")), int.Parse(Get("--bundle", "10")),
-            args.Contains("--out") ? Get("--out") : null, Pid("--service-pid"), Pid("--unchecked-pid"), Pid("--postgres-pid"));
+            args.Contains("--out") ? Get("--out") : null, Pid("--service-pid"), Pid("--unchecked-pid"), Pid("--postgres-pid"),
+            Optional("--small-fhir"), Optional("--small-pg"), Pid("--small-pid"));
+        string? Optional(string name) => args.Contains(name) ? Get(name) : null;
         int? Pid(string name) => args.Contains(name) ? int.Parse(Get(name), CultureInfo.InvariantCulture) : null;
     }
 }
