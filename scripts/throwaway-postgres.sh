@@ -9,7 +9,12 @@ PG_BIN=""
 PG_PORT=""
 PG_DURABLE="${PG_DURABLE:-0}"
 PG_HUGE_PAGES_BEFORE=""   # vm.nr_hugepages before reserve_huge_pages raised it; restored by stop_postgres
-PG_DURABLE_BUFFERS_MB=2048  # shared_buffers of the durable (benchmark) cluster
+# shared_buffers of the durable (benchmark) cluster: a quarter of the machine's memory, the starting point PostgreSQL's
+# documentation gives for a dedicated server and what compose/README.md advises (PG_BUFFERS_MB overrides). Until run AD
+# it was 2 GB on this 24 GiB machine, under the 4.7 GB a 1M database grows to with its audit trail: there the token and
+# reference searches fetched their index rows' table pages from outside the buffers (3 buffer reads per token search
+# at 1M, 0.04 at 100k), which made them the two searches slower at 1M (docs/PERFORMANCE.md, run AD).
+PG_DURABLE_BUFFERS_MB="${PG_BUFFERS_MB:-$(awk '/^MemTotal:/ {print int($2 / 1024 / 4)}' /proc/meminfo)}"
 apt_updated=0
 
 log() { printf '==> %s\n' "$*" >&2; }

@@ -12,6 +12,7 @@ using Telehealth.Fhir.Bench;
 //        [--clients 8] [--seconds 20] [--bundle 10] [--out results.md]
 //        [--service-pid N --unchecked-pid N --postgres-pid N]   (every row then reports CPU per request)
 //        [--small-fhir URL --small-pg "Host=...;Database=..." --small-pid N]   (an instance on a second, empty database)
+//        [--compare-only]   (both databases already loaded: only the searches at both sizes side by side)
 // Loads generated patients in transaction bundles up to each size in --patients (10 resources per patient), then
 // measures single creates, reads by id (also as a commune doctor under the access rules, from a second instance on
 // the same database with token checks off, and from a bare endpoint on the same database) and indexed searches,
@@ -40,14 +41,19 @@ var report = new StringBuilder();
 void Say(string line) { Console.WriteLine(line); report.AppendLine(line); }
 
 Say($"# Record service benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {options.Clients} clients, {options.Seconds} s per measurement, {Environment.ProcessorCount} cores");
-var issuance = await LoadDriver.RunAsync("token issuance: client credentials (identity service, SQLite)", options.Clients,
-    TimeSpan.FromSeconds(options.Seconds), async (_, _) => (await BenchTokens.ServiceTokenAsync(identity, "system/*.rs")).Length > 0);
-Say("");
-TableHeader();
-Row(issuance);
+if (!options.CompareOnly)
+{
+    var issuance = await LoadDriver.RunAsync("token issuance: client credentials (identity service, SQLite)", options.Clients,
+        TimeSpan.FromSeconds(options.Seconds), async (_, _) => (await BenchTokens.ServiceTokenAsync(identity, "system/*.rs")).Length > 0);
+    Say("");
+    TableHeader();
+    Row(issuance);
+}
 long loaded = 0;
 foreach (var target in options.Patients)
 {
+    // --compare-only: both databases hold their data already (a HOLD run's); only the sizes side by side again.
+    if (options.CompareOnly) { loaded = target; continue; }
     var load = await LoadAsync(http, loaded, target);
     loaded = target;
     await SettleAsync(options.Postgres);
@@ -129,8 +135,13 @@ if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallData
         { BaseAddress = new Uri(smallFhir.TrimEnd('/') + "/"), Timeout = TimeSpan.FromMinutes(5) };
     smallHttp.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
     var small = options.Patients[0];
-    var smallLoad = await LoadAsync(smallHttp, 0, small);
-    await SettleAsync(smallDatabase);
+    if (!options.CompareOnly)
+    {
+        var smallLoad = await LoadAsync(smallHttp, 0, small);
+        await SettleAsync(smallDatabase);
+        Say("");
+        Say($"The second database loaded at {smallLoad.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s.");
+    }
     static string Size(long patients) => patients * DataGenerator.ResourcesPerPatient is var r && r >= 1_000_000 ? $"{r / 1e6:0.#}M" : $"{r / 1e3:0.#}k";
     var pairs = BenchSearches.For(http, loaded, options.Clients).Zip(BenchSearches.For(smallHttp, small, options.Clients))
         .SelectMany(p => new (BenchSearch Search, int? Pid)[] { (p.First, options.ServicePid), (p.Second, options.SmallPid) }).ToList();
@@ -141,7 +152,7 @@ if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallData
     var bySize = await LoadDriver.RunInTurnsAsync(operations, options.Clients, TimeSpan.FromSeconds(options.Seconds),
         TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
     Say("");
-    Say($"## Searches at {Size(loaded)} and at {Size(small)} resources side by side (alternating 2 s turns; the second database loaded at {smallLoad.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s)");
+    Say($"## Searches at {Size(loaded)} and at {Size(small)} resources side by side (alternating 2 s turns)");
     Say("");
     TableHeader();
     foreach (var m in bySize) Row(m);
@@ -256,7 +267,7 @@ async Task<Measurement> LoadAsync(HttpClient client, long from, long to)
 }
 
 internal sealed record Options(string Fhir, string Unchecked, string Identity, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out,
-    int? ServicePid, int? UncheckedPid, int? PostgresPid, string? SmallFhir, string? SmallPostgres, int? SmallPid)
+    int? ServicePid, int? UncheckedPid, int? PostgresPid, string? SmallFhir, string? SmallPostgres, int? SmallPid, bool CompareOnly)
 {
     public static Options Parse(string[] args)
     {
@@ -269,7 +280,7 @@ internal sealed record Options(string Fhir, string Unchecked, string Identity, s
             Get("--patients", "10000,100000").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Get("--clients", "8")), int.Parse(Get("--seconds", "20")), int.Parse(Get("--bundle", "10")),
             args.Contains("--out") ? Get("--out") : null, Pid("--service-pid"), Pid("--unchecked-pid"), Pid("--postgres-pid"),
-            Optional("--small-fhir"), Optional("--small-pg"), Pid("--small-pid"));
+            Optional("--small-fhir"), Optional("--small-pg"), Pid("--small-pid"), args.Contains("--compare-only"));
         string? Optional(string name) => args.Contains(name) ? Get(name) : null;
         int? Pid(string name) => args.Contains(name) ? int.Parse(Get(name), CultureInfo.InvariantCulture) : null;
     }
