@@ -103,13 +103,15 @@ reserve_huge_pages() {
   local size_kb pages have
   size_kb="$(awk '/^Hugepagesize:/ {print $2}' /proc/meminfo 2>/dev/null)"
   [[ -n "$size_kb" && -w /proc/sys/vm/nr_hugepages ]] || { log "huge pages not available here: PostgreSQL uses ordinary pages"; return 0; }
-  pages=$(( (PG_DURABLE_BUFFERS_MB + 152) * 1024 / size_kb ))   # the buffers plus PostgreSQL's other shared memory
+  # PostgreSQL says how many it needs for its configuration (15 and later); otherwise the buffers and a margin.
+  pages="$(as_pg "$PG_BIN/postgres" -D "$PG_TMP/data" -C shared_memory_size_in_huge_pages 2>/dev/null || true)"
+  [[ "$pages" =~ ^[0-9]+$ && "$pages" -gt 0 ]] || pages=$(( (PG_DURABLE_BUFFERS_MB * 105 / 100 + 160) * 1024 / size_kb ))
   have="$(cat /proc/sys/vm/nr_hugepages)"
   if (( have < pages )); then
     echo "$pages" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
-    PG_HUGE_PAGES_BEFORE="$have"
+    [[ -n "$PG_HUGE_PAGES_BEFORE" ]] || PG_HUGE_PAGES_BEFORE="$have"
   fi
-  log "huge pages reserved for PostgreSQL: $(cat /proc/sys/vm/nr_hugepages) of ${size_kb} kB"
+  log "huge pages reserved for PostgreSQL: $(cat /proc/sys/vm/nr_hugepages) of ${size_kb} kB (it needs $pages)"
 }
 
 start_postgres() {
@@ -125,7 +127,6 @@ start_postgres() {
     --auth-local=trust --auth-host=scram-sha-256 >"$PG_TMP/initdb.log" 2>&1 \
     || { cat "$PG_TMP/initdb.log" >&2; die "initdb failed"; }
 
-  [[ "$PG_DURABLE" != 1 ]] || reserve_huge_pages
   local attempt
   for attempt in 1 2 3 4 5; do
     PG_PORT="$(free_port)"
@@ -165,6 +166,7 @@ synchronous_commit = off
 full_page_writes = off
 EOF
     fi
+    [[ "$PG_DURABLE" != 1 ]] || reserve_huge_pages
     log "starting throwaway PostgreSQL on 127.0.0.1:$PG_PORT ($PG_TMP)"
     if as_pg "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/postgres.log" -W start >/dev/null \
        && wait_for_postgres 60; then
