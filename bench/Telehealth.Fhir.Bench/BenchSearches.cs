@@ -13,7 +13,8 @@ public static class BenchSearches
     public static long PatientOf(int client, long i, long patients) => (client * 7_919L + i * 104_729L) % patients;
 
     /// <summary>The searches over a database of <paramref name="patients"/> generated patients, sent by <paramref name="http"/>.</summary>
-    public static IReadOnlyList<BenchSearch> For(HttpClient http, long patients, int clients)
+    /// <param name="referenced">The type the reference search looks for by its subject (each patient has 6 observations and 3 encounters).</param>
+    public static IReadOnlyList<BenchSearch> For(HttpClient http, long patients, int clients, string referenced = "Observation")
     {
         // The names searched for, made before the clock starts: generating a patient's name (a Bogus Faker for the
         // patient's seed) cost the driver more than the search cost the service, on the same two cores (until run K the
@@ -24,8 +25,8 @@ public static class BenchSearches
         [
             new("search token: Patient?identifier=cccd|…", (c, i) =>
                 $"Patient?identifier=https://telehealth.vn/fhir/sid/cccd|{DataGenerator.CitizenId(Of(c, i))}&_count=20", http),
-            new("search reference: Observation?subject=Patient/…", (c, i) =>
-                $"Observation?subject=Patient/{DataGenerator.PatientId(Of(c, i))}&_count=20", http),
+            new($"search reference: {referenced}?subject=Patient/…", (c, i) =>
+                $"{referenced}?subject=Patient/{DataGenerator.PatientId(Of(c, i))}&_count=20", http),
             new("search string prefix: Patient?name=<family given>", (c, i) =>
                 $"Patient?name={Uri.EscapeDataString(names[(c * 521 + i) % names.Length])}&_count=20", http),
             new("search date range: Observation?date=ge…&date=lt… (one day)", (c, i) =>
