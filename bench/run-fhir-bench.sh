@@ -65,31 +65,29 @@ log "starting the identity service on $IDENTITY (SQLite in $WORK)"
 PIDS+=($!)
 wait_until_up "$!" "$IDENTITY/.well-known/openid-configuration" bench/results/identity.log "identity service"
 
-PORT="$(free_port)"
-log "starting the record service on 127.0.0.1:$PORT (PostgreSQL $PG_PORT, tokens from $IDENTITY)"
-ASPNETCORE_URLS="http://127.0.0.1:$PORT" Fhir__Storage__Provider=Postgres Fhir__Auth__Authority="$IDENTITY" \
-  Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
-  dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/service.log" 2>&1 &
-PIDS+=($!)
-SERVICE_PID=$!
-wait_until_up "$!" "http://127.0.0.1:$PORT/fhir/metadata" bench/results/service.log "record service"
+# Starts a record-service instance (Release, on PostgreSQL) on a free port, with the extra settings given as NAME=value;
+# sets INSTANCE_PORT and INSTANCE_PID (env runs dotnet in its own process, so the pid is the instance's).
+start_instance() {
+  local what="$1" logfile="$2" database="$3"; shift 3
+  INSTANCE_PORT="$(free_port)"
+  log "starting $what on 127.0.0.1:$INSTANCE_PORT"
+  env ASPNETCORE_URLS="http://127.0.0.1:$INSTANCE_PORT" Fhir__Storage__Provider=Postgres \
+    Fhir__Storage__ConnectionString="$database;Maximum Pool Size=40" Logging__LogLevel__Default=Warning "$@" \
+    dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/$logfile" 2>&1 &
+  INSTANCE_PID=$!
+  PIDS+=("$INSTANCE_PID")
+  wait_until_up "$INSTANCE_PID" "http://127.0.0.1:$INSTANCE_PORT/fhir/metadata" "$logfile" "$what"
+}
 
-UNCHECKED_PORT="$(free_port)"
-log "starting a second instance with token checks off on 127.0.0.1:$UNCHECKED_PORT (same database)"
-ASPNETCORE_ENVIRONMENT=Benchmark ASPNETCORE_URLS="http://127.0.0.1:$UNCHECKED_PORT" Fhir__Storage__Provider=Postgres \
-  Fhir__Auth__Disabled=true Fhir__Storage__ConnectionString="$DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
-  dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/unchecked.log" 2>&1 &
-PIDS+=($!)
-UNCHECKED_PID=$!
-wait_until_up "$!" "http://127.0.0.1:$UNCHECKED_PORT/fhir/metadata" bench/results/unchecked.log "unchecked record service"
-SMALL_PORT="$(free_port)"
-log "starting a third instance on 127.0.0.1:$SMALL_PORT on the second database (fhir_bench_small, checking tokens)"
-ASPNETCORE_URLS="http://127.0.0.1:$SMALL_PORT" Fhir__Storage__Provider=Postgres Fhir__Auth__Authority="$IDENTITY" \
-  Fhir__Storage__ConnectionString="$SMALL_DB;Maximum Pool Size=40" Logging__LogLevel__Default=Warning \
-  dotnet "$ROOT/Telehealth.Fhir/bin/Release/net10.0/Telehealth.Fhir.dll" >"$ROOT/bench/results/small.log" 2>&1 &
-PIDS+=($!)
-SMALL_PID=$!
-wait_until_up "$!" "http://127.0.0.1:$SMALL_PORT/fhir/metadata" bench/results/small.log "record service on the second database"
+start_instance "record service (PostgreSQL $PG_PORT, tokens from $IDENTITY)" bench/results/service.log "$DB" \
+  Fhir__Auth__Authority="$IDENTITY"
+PORT=$INSTANCE_PORT SERVICE_PID=$INSTANCE_PID
+start_instance "second instance with token checks off (same database)" bench/results/unchecked.log "$DB" \
+  ASPNETCORE_ENVIRONMENT=Benchmark Fhir__Auth__Disabled=true
+UNCHECKED_PORT=$INSTANCE_PORT UNCHECKED_PID=$INSTANCE_PID
+start_instance "third instance on the second database (fhir_bench_small, checking tokens)" bench/results/small.log "$SMALL_DB" \
+  Fhir__Auth__Authority="$IDENTITY"
+SMALL_PORT=$INSTANCE_PORT SMALL_PID=$INSTANCE_PID
 # Every row also reports the CPU each request cost the instance and PostgreSQL (from /proc).
 POSTMASTER_PID="$(head -n 1 "$PG_TMP/data/postmaster.pid")"
 
