@@ -28,13 +28,13 @@ public static class PatientCompartment
     {
         var found = new Dictionary<long, List<string>>();
         var unnamed = new List<long>();
-        await ForKeysAsync(session, keys.Distinct().ToList(), list => $"SELECT rkey, patient FROM resource WHERE rkey IN ({list})", reader =>
+        await ForKeysAsync(session, keys.Distinct(), (_, list) => $"SELECT rkey, patient FROM resource WHERE rkey IN ({list})", reader =>
         {
             if (reader.IsDBNull(1)) unnamed.Add(reader.GetInt64(0));
             else found[reader.GetInt64(0)] = [reader.GetString(1)];
         }, ct);
         await ForKeysAsync(session, unnamed,
-            list => $"SELECT DISTINCT rkey, target_id FROM ix_reference WHERE rkey IN ({list}) AND target_type = 'Patient' AND target_id IS NOT NULL",
+            (_, list) => $"SELECT DISTINCT rkey, target_id FROM ix_reference WHERE rkey IN ({list}) AND target_type = 'Patient' AND target_id IS NOT NULL",
             reader =>
             {
                 var key = reader.GetInt64(0);
@@ -52,30 +52,28 @@ public static class PatientCompartment
     public static async Task<HashSet<long>> OtherPatientsAsync(RecordSession session, string patientId, IReadOnlyCollection<long> keys, CancellationToken ct)
     {
         var found = new HashSet<long>();
-        foreach (var chunk in keys.Chunk(500))
+        await ForKeysAsync(session, keys, (p, list) =>
         {
-            var p = new SqlParameters();
             var id = p.Add(patientId);
-            var resources = string.Join(", ", chunk.Select(k => p.Add(k)));
-            var references = string.Join(", ", chunk.Select(k => p.Add(k)));
-            var sql = $"SELECT rkey FROM resource WHERE rkey IN ({resources}) AND type = 'Patient' AND id <> {id} " +
-                      $"UNION SELECT rkey FROM ix_reference WHERE rkey IN ({references}) AND target_type = 'Patient' AND target_id <> {id}";
-            await using var cmd = session.Command(sql, [.. p.Values]);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct)) found.Add(reader.GetInt64(0));
-        }
+            return $"SELECT rkey FROM resource WHERE rkey IN ({list}) AND type = 'Patient' AND id <> {id} " +
+                   $"UNION SELECT rkey FROM ix_reference WHERE rkey IN ({list}) AND target_type = 'Patient' AND target_id <> {id}";
+        }, reader => found.Add(reader.GetInt64(0)), ct);
         return found;
     }
 
-    /// <summary>Runs the statement <paramref name="sql"/> makes of a list of key parameters, 500 keys at a time, and hands each row to <paramref name="row"/>.</summary>
-    private static async Task ForKeysAsync(RecordSession session, IReadOnlyList<long> keys, Func<string, string> sql,
+    /// <summary>
+    /// Runs the statement <paramref name="sql"/> makes of a list of key parameters (and any more parameters it adds),
+    /// 500 keys at a time, and hands each row to <paramref name="row"/>.
+    /// </summary>
+    private static async Task ForKeysAsync(RecordSession session, IEnumerable<long> keys, Func<SqlParameters, string, string> sql,
         Action<System.Data.Common.DbDataReader> row, CancellationToken ct)
     {
         foreach (var chunk in keys.Chunk(500))
         {
             var p = new SqlParameters();
             var list = string.Join(", ", chunk.Select(k => p.Add(k)));
-            await using var cmd = session.Command(sql(list), [.. p.Values]);
+            var text = sql(p, list);
+            await using var cmd = session.Command(text, [.. p.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct)) row(reader);
         }

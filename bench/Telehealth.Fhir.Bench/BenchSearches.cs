@@ -23,13 +23,13 @@ public static class BenchSearches
         long Of(int c, long i) => PatientOf(c, i, patients);
         return
         [
-            new("search token: Patient?identifier=cccd|…", (c, i) =>
+            new("token", "Patient?identifier=cccd|…", (c, i) =>
                 $"Patient?identifier=https://telehealth.vn/fhir/sid/cccd|{DataGenerator.CitizenId(Of(c, i))}&_count=20", http),
-            new($"search reference: {referenced}?subject=Patient/…", (c, i) =>
+            new("reference", $"{referenced}?subject=Patient/…", (c, i) =>
                 $"{referenced}?subject=Patient/{DataGenerator.PatientId(Of(c, i))}&_count=20", http),
-            new("search string prefix: Patient?name=<family given>", (c, i) =>
+            new("string prefix", "Patient?name=<family given>", (c, i) =>
                 $"Patient?name={Uri.EscapeDataString(names[(c * 521 + i) % names.Length])}&_count=20", http),
-            new("search date range: Observation?date=ge…&date=lt… (one day)", (c, i) =>
+            new("date range", "Observation?date=ge…&date=lt… (one day)", (c, i) =>
             {
                 var day = DataGenerator.ObservationDate(Of(c, i), 0).Date;
                 return $"Observation?date=ge{day:yyyy-MM-dd}&date=lt{day.AddDays(1):yyyy-MM-dd}&_count=20";
@@ -44,12 +44,15 @@ public static class BenchSearches
 /// One of the searches, counting the entries its pages held: a page of 20 costs more to find, read, audit and send
 /// than a page of 3, so the same search compared at two sizes is only like for like where its pages are alike.
 /// </summary>
-public sealed class BenchSearch(string name, Func<int, long, string> query, HttpClient http)
+public sealed class BenchSearch(string kind, string shape, Func<int, long, string> query, HttpClient http)
 {
     private long pages;
     private long entries;
 
-    public string Name => name;
+    /// <summary>Which of the goal's searches: token, reference, string prefix, date range.</summary>
+    public string Kind => kind;
+
+    public string Name => $"search {kind}: {shape}";
 
     /// <summary>Client c's n-th search; false unless it answered 200 with at least one entry.</summary>
     public async Task<bool> RunAsync(int client, long n)

@@ -50,6 +50,8 @@ if (!options.CompareOnly)
     Row(issuance);
 }
 long loaded = 0;
+var duration = TimeSpan.FromSeconds(options.Seconds);
+var warmUp = TimeSpan.FromSeconds(Math.Min(5, options.Seconds));
 foreach (var target in options.Patients)
 {
     // --compare-only: both databases hold their data already (a HOLD run's); only the sizes side by side again.
@@ -63,10 +65,8 @@ foreach (var target in options.Patients)
     Say("");
     TableHeader();
     Say($"| transaction bundles of {options.Bundle * DataGenerator.ResourcesPerPatient} resources (load phase) | {load.Count:N0} | {load.Errors} | {load.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s | {load.P50:F1} | {load.P95:F1} | {load.P99:F1} |");
-    var duration = TimeSpan.FromSeconds(options.Seconds);
     var searches = BenchSearches.For(http, loaded, options.Clients);
     // The loads warmed the checked instance; warm the others alike (JIT, connection pools) before measuring.
-    var warmUp = TimeSpan.FromSeconds(Math.Min(5, options.Seconds));
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(uncheckedHttp, Pick(c, i)));
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(doctorHttp, PickOwn(c, i)));
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(bareHttp, Pick(c, i)));
@@ -109,7 +109,7 @@ foreach (var target in options.Patients)
     foreach (var m in results)
         Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} |");
     Say("");
-    Say($"Entries per page of the searches: {string.Join(", ", searches.Select(q => $"{q.Name[7..q.Name.IndexOf(':')]} {q.EntriesPerPage:F1}"))}.");
+    Say($"Entries per page of the searches: {string.Join(", ", searches.Select(q => $"{q.Kind} {q.EntriesPerPage:F1}"))}.");
     Say("");
     if (reads.Any(m => m.ServiceCpu is not null))
     {
@@ -146,14 +146,12 @@ if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallData
     // The reference search by encounters here: the stages' creates added observations to the patients the searches
     // then read (the same client and request numbers pick the same patients), so the larger database's observation pages
     // held more entries than the other's (7.5 against 6.0 in runs AD and AE); no stage creates encounters.
-    var pairs = BenchSearches.For(http, loaded, options.Clients, "Encounter").Zip(BenchSearches.For(smallHttp, small, options.Clients, "Encounter"))
-        .SelectMany(p => new (BenchSearch Search, int? Pid)[] { (p.First, options.ServicePid), (p.Second, options.SmallPid) }).ToList();
-    var operations = pairs.Select(p => ($"{p.Search.Name} at {Size(p.Pid == options.SmallPid ? small : loaded)}",
-        (Func<int, long, Task<bool>>)p.Search.RunAsync, p.Pid)).ToList();
-    foreach (var (_, operation, _) in operations)
-        await LoadDriver.RunAsync("warm-up", options.Clients, TimeSpan.FromSeconds(Math.Min(5, options.Seconds)), operation);
-    var bySize = await LoadDriver.RunInTurnsAsync(operations, options.Clients, TimeSpan.FromSeconds(options.Seconds),
-        TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
+    var sides = BenchSearches.For(http, loaded, options.Clients, "Encounter").Zip(BenchSearches.For(smallHttp, small, options.Clients, "Encounter"))
+        .SelectMany(p => new[] { (Search: p.First, Patients: loaded, Pid: options.ServicePid), (Search: p.Second, Patients: small, Pid: options.SmallPid) })
+        .ToList();
+    var operations = sides.Select(s => ($"{s.Search.Name} at {Size(s.Patients)}", (Func<int, long, Task<bool>>)s.Search.RunAsync, s.Pid)).ToList();
+    foreach (var (_, operation, _) in operations) await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, operation);
+    var bySize = await LoadDriver.RunInTurnsAsync(operations, options.Clients, duration, TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
     Say("");
     Say($"## Searches at {Size(loaded)} and at {Size(small)} resources side by side (alternating 2 s turns)");
     Say("");
@@ -163,15 +161,15 @@ if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallData
     Say("| CPU per request, µs | serving process | PostgreSQL | both | this driver | entries per page |");
     Say("|---|---:|---:|---:|---:|---:|");
     foreach (var (m, k) in bySize.Select((m, k) => (m, k)))
-        Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} | {pairs[k].Search.EntriesPerPage:F1} |");
+        Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} | {sides[k].Search.EntriesPerPage:F1} |");
     Say("");
     for (var k = 0; k < bySize.Count; k += 2)
     {
         var (large, little) = (bySize[k], bySize[k + 1]);
-        Say($"- {large.Name[..large.Name.IndexOf(':')]}: p50 {little.P50:F1} → {large.P50:F1} ms, p95 {little.P95:F1} → {large.P95:F1} ms, " +
+        Say($"- search {sides[k].Search.Kind}: p50 {little.P50:F1} → {large.P50:F1} ms, p95 {little.P95:F1} → {large.P95:F1} ms, " +
             $"{little.PerSecond:N0} → {large.PerSecond:N0}/s ({large.PerSecond / little.PerSecond - 1:+0%;-0%}), " +
             $"CPU per search {little.ServiceMicros + little.PostgresMicros:N0} → {large.ServiceMicros + large.PostgresMicros:N0} µs, " +
-            $"entries per page {pairs[k + 1].Search.EntriesPerPage:F1} → {pairs[k].Search.EntriesPerPage:F1}");
+            $"entries per page {sides[k + 1].Search.EntriesPerPage:F1} → {sides[k].Search.EntriesPerPage:F1}");
     }
 }
 await bare.StopAsync();
