@@ -80,6 +80,8 @@ public sealed class R4ExamplesTests(R4ExamplesTests.ExamplesStore store, ITestOu
 
         output.WriteLine($"{stored} examples stored and read back equal; {notParsed.Count} not parsed by the SDK.");
         foreach (var n in notParsed.Order()) output.WriteLine("not parsed: " + n);
+        // Whole, since the assertion's message cuts each entry short (a PUT's 500 once showed only '{"resourceType"').
+        foreach (var f in failures.Order()) output.WriteLine("failed: " + f);
         Assert.Empty(failures.Order().Take(20));
 
         var known = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "R4ExamplesNotParsed.txt"))
