@@ -82,6 +82,8 @@ public sealed class R4ExamplesTests(R4ExamplesTests.ExamplesStore store, ITestOu
         foreach (var n in notParsed.Order()) output.WriteLine("not parsed: " + n);
         // Whole, since the assertion's message cuts each entry short (a PUT's 500 once showed only '{"resourceType"').
         foreach (var f in failures.Order()) output.WriteLine("failed: " + f);
+        // A 500 names only a trace id: the service's own log says what went wrong.
+        foreach (var e in store.Host.Errors.Entries) output.WriteLine("service error: " + e);
         Assert.Empty(failures.Order().Take(20));
 
         var known = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "R4ExamplesNotParsed.txt"))

@@ -42,6 +42,9 @@ public sealed class RecordServiceHost : WebApplicationFactory<Program>
 
     public HttpClient Client { get; }
 
+    /// <summary>What the service logged at Error and above since it started.</summary>
+    public ServiceErrorLog Errors { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Test");
@@ -51,7 +54,7 @@ public sealed class RecordServiceHost : WebApplicationFactory<Program>
         // Tokens are checked as in production, against the test issuer's key instead of one fetched from the identity service.
         builder.ConfigureTestServices(services =>
             services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, TestTokens.TrustTestIssuer));
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning));
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning).AddProvider(Errors));
     }
 
     protected override void Dispose(bool disposing)
