@@ -23,15 +23,20 @@ public sealed class SearchSql(TimeProvider clock)
         {
             var lone = request.Criteria.Count == window.Count() && session.Guard?.FiltersRows(request.ResourceType) != true;
             var days = lone ? DayPaging(p, request, snapshot, backward) : null;
-            return await DrivenByKeysAsync(session, request, new DateSql(p, clock).Keys([.. window], request.ResourceType, window.Key, days),
-                Filter(p, request, "r", snapshot, session.Guard, skipWindow: window.Key), p, snapshot, versions, backward, ct,
+            var windowKeys = new DateSql(p, clock).Keys([.. window], request.ResourceType, window.Key, days);
+            return await DrivenByKeysAsync(session, request, windowKeys,
+                lone ? null : Filter(p, request, "r", snapshot, session.Guard, skipWindow: window.Key), p, snapshot, versions, backward, ct,
                 genericPlan: lone);
         }
         if (request.Sort.Count == 0 && request.Criteria is [ParameterCriterion { Parameter.Type: Hl7.Fhir.Model.SearchParamType.String, Modifier: null or "exact" or "contains" } name])
-            return await DrivenByKeysAsync(session, request, new CriterionSql(p, clock, session.Guard).Keys(name, request.ResourceType),
-                Filter(p, request, "r", snapshot, session.Guard, skip: name), p, snapshot, versions, backward, ct,
+        {
+            var unfiltered = session.Guard?.FiltersRows(request.ResourceType) != true;
+            var nameKeys = new CriterionSql(p, clock, session.Guard).Keys(name, request.ResourceType);
+            return await DrivenByKeysAsync(session, request, nameKeys,
+                unfiltered ? null : Filter(p, request, "r", snapshot, session.Guard, skip: name), p, snapshot, versions, backward, ct,
                 // A prefix or exact name is a range on the index in any plan; a LIKE pattern (:contains) is left to custom plans.
-                genericPlan: name.Modifier is null or "exact" && session.Guard?.FiltersRows(request.ResourceType) != true);
+                genericPlan: name.Modifier is null or "exact" && unfiltered);
+        }
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -77,7 +82,12 @@ public sealed class SearchSql(TimeProvider clock)
     /// An unsorted page driven by the keys of one criterion's index rows, in key order: a date window
     /// (<c>date=ge…&amp;date=lt…</c>) or a lone string criterion (a name). The database checks the other conditions on
     /// the first matches only and stops at the page's end, instead of looking up every match (hundreds for a day or a
-    /// common name at a million resources) before ordering them. <paramref name="filter"/> is everything else.
+    /// common name at a million resources) before ordering them. <paramref name="filter"/> is everything else; null when
+    /// there is nothing else (no other criterion, no access filter): the keys' index rows are then exactly the matches (a
+    /// resource's index rows are those of its current version, of its own type, and a deleted resource has none), so the
+    /// page is read from them alone, without looking up each key in <c>resource</c> (which the page's read does anyway):
+    /// a day of observations at a million resources read 100 buffers that way, one more B-tree level per key than at
+    /// 100,000.
     /// </summary>
     /// <param name="genericPlan">
     /// On PostgreSQL, run the statement under its generic plan. For a lone date window or name (no other criterion,
@@ -88,13 +98,18 @@ public sealed class SearchSql(TimeProvider clock)
     /// driven by the patient, which only a custom plan sees. The setting is local to the command's implicit
     /// transaction (Npgsql sends one Sync a command), so outside a write's transaction it ends with the statement.
     /// </param>
-    private static async Task<PageResult> DrivenByKeysAsync(RecordSession session, SearchRequest request, string keys, string filter,
+    private static async Task<PageResult> DrivenByKeysAsync(RecordSession session, SearchRequest request, string keys, string? filter,
         SqlParameters p, long snapshot, long versions, bool backward, CancellationToken ct, bool genericPlan = false)
     {
         var direction = backward ? "DESC" : "ASC";
-        var after = request.Cursor is { } cursor ? $" WHERE w.rkey {(backward ? "<" : ">")} {p.Add(cursor.Key)}" : "";
-        var sql = $"SELECT r.rkey FROM (SELECT DISTINCT w.rkey FROM ({keys}) w{after} ORDER BY w.rkey {direction}) k " +
-                  $"JOIN resource r ON r.rkey = k.rkey WHERE {filter} ORDER BY r.rkey {direction} LIMIT {request.Count + 1}";
+        var bounds = new List<string>();
+        if (request.Cursor is { } cursor) bounds.Add($"w.rkey {(backward ? "<" : ">")} {p.Add(cursor.Key)}");
+        if (filter is null) bounds.Add($"w.rkey <= {p.Add(snapshot)}");
+        var where = bounds.Count == 0 ? "" : " WHERE " + string.Join(" AND ", bounds);
+        var sql = filter is null
+            ? $"SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction} LIMIT {request.Count + 1}"
+            : $"SELECT r.rkey FROM (SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction}) k " +
+              $"JOIN resource r ON r.rkey = k.rkey WHERE {filter} ORDER BY r.rkey {direction} LIMIT {request.Count + 1}";
         // Inside a write's transaction the setting would outlast the statement.
         var generic = genericPlan && session.Database.IsPostgres && !session.InTransaction;
         if (generic) sql = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true); " + sql;
