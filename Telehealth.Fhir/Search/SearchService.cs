@@ -37,7 +37,7 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditT
             return new SearchOutcome([], [], await sql.CountAsync(session, request, snapshot, ct), null, null);
         }
         var page = await sql.PageAsync(session, request, ct);
-        var matches = await ResourceReader.LoadByKeysAsync(session, page.Rows.Select(r => r.Key).ToList(), ct);
+        var matches = page.Rows.Select(r => r.Resource).ToList();
 
         long? total = null;
         var firstPage = request.Cursor is null;

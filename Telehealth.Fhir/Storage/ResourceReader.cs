@@ -80,17 +80,23 @@ public static class ResourceReader
         if (keys.Count == 0) return [];
         var p = new Sql.SqlParameters();
         var names = string.Join(',', keys.Select(k => p.Add(k)));
-        var sql = "SELECT r.rkey, r.type, r.id, r.version, r.last_updated, v.json FROM resource r " +
+        var sql = $"SELECT r.rkey, {LiveColumns} FROM resource r " +
                   "JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version " +
                   $"WHERE r.deleted = 0 AND r.rkey IN ({names})";
         var found = new Dictionary<long, StoredResource>(keys.Count);
         await using var cmd = session.Command(sql, [.. p.Values]);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            found[reader.GetInt64(0)] = new StoredResource(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
-                Ticks(reader.GetInt64(4)), false, reader.GetString(5));
+        while (await reader.ReadAsync(ct)) found[reader.GetInt64(0)] = Live(reader, reader.GetInt64(0), 1);
         return keys.Where(found.ContainsKey).Select(k => found[k]).ToList();
     }
+
+    /// <summary>What <see cref="Live"/> reads, over <c>resource r</c> joined to its current <c>resource_version v</c>.</summary>
+    internal const string LiveColumns = "r.type, r.id, r.version, r.last_updated, v.json";
+
+    /// <summary>A current, not deleted, version from <see cref="LiveColumns"/>, starting at column <paramref name="at"/>.</summary>
+    internal static StoredResource Live(DbDataReader reader, long key, int at) =>
+        new(key, reader.GetString(at), reader.GetString(at + 1), reader.GetInt32(at + 2), Ticks(reader.GetInt64(at + 3)), false,
+            reader.GetString(at + 4));
 
     internal static DateTimeOffset Ticks(long ticks) => new(ticks, TimeSpan.Zero);
 

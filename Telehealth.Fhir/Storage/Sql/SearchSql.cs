@@ -4,8 +4,11 @@ using Telehealth.Fhir.Search;
 
 namespace Telehealth.Fhir.Storage.Sql;
 
-/// <summary>One page of matches: their keys, in order, with the sort values the next page starts from.</summary>
-public sealed record PageRow(long Key, IReadOnlyList<JsonElement> SortValues);
+/// <summary>One match on a page, in order: its current version and the sort values the next page starts from.</summary>
+public sealed record PageRow(StoredResource Resource, IReadOnlyList<JsonElement> SortValues)
+{
+    public long Key => Resource.Key;
+}
 
 /// <param name="Snapshot">The highest resource key when the first page was read: later resources stay out.</param>
 /// <param name="Versions">The highest version sequence then: _lastUpdated sorts by the time as of that version.</param>
@@ -14,9 +17,30 @@ public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long 
 /// <summary>Runs a parsed search against the resource and index tables.</summary>
 public sealed class SearchSql(TimeProvider clock)
 {
+    /// <summary>
+    /// One page. A first page in key order (no <c>_sort</c>) is read without a snapshot bound, and the snapshot is
+    /// taken after it, only when there is a next page to link to: most searches (a patient by an identifier, a
+    /// patient's encounters) fit on one page and then cost one statement, not two. That is as safe as taking it
+    /// before: keys only grow, so the snapshot covers every key on the page, and a resource created in between is new
+    /// to the walk, beyond the cursor, and met once. A sorted search takes it first: <c>_lastUpdated</c> sorts by the
+    /// time as of the snapshot, which must not be later than the first page.
+    /// </summary>
     public async Task<PageResult> PageAsync(RecordSession session, SearchRequest request, CancellationToken ct)
     {
-        var (snapshot, versions) = request.Cursor is { } c ? (c.Snapshot, c.Versions) : await SnapshotAsync(session, ct);
+        if (request.Cursor is not null || request.Sort.Count > 0)
+        {
+            var (snapshot, versions) = request.Cursor is { } c ? (c.Snapshot, c.Versions) : await SnapshotAsync(session, ct);
+            return await ReadPageAsync(session, request, snapshot, versions, ct);
+        }
+        var page = await ReadPageAsync(session, request, long.MaxValue, long.MaxValue, ct);
+        if (!page.HasMore) return page;
+        var (keys, sequence) = await SnapshotAsync(session, ct);
+        return page with { Snapshot = keys, Versions = sequence };
+    }
+
+    private async Task<PageResult> ReadPageAsync(RecordSession session, SearchRequest request, long snapshot, long versions,
+        CancellationToken ct)
+    {
         var p = new SqlParameters();
         var backward = request.Cursor?.Backward ?? false;
         // No access filter on this type: a criterion's index rows alone can then be the matches (DrivenByKeysAsync).
@@ -59,23 +83,39 @@ public sealed class SearchSql(TimeProvider clock)
         var qualified = sortNames.Select(n => "q." + n).ToList();
         if (request.Cursor is { } cursor)
             sql.Append(" AND ").Append(Keyset(p, sort, qualified, keyColumn, cursor));
-        var order = sort.Select((s, n) => $"{qualified[n]} {(s.Descending ^ backward ? "DESC" : "ASC")}")
-            .Append($"{keyColumn} {(backward ? "DESC" : "ASC")}");
+        var directions = sort.Select(s => s.Descending ^ backward ? "DESC" : "ASC").Append(backward ? "DESC" : "ASC").ToList();
+        var order = qualified.Append(keyColumn).Select((c, n) => $"{c} {directions[n]}");
         sql.Append(" ORDER BY ").Append(string.Join(", ", order)).Append(" LIMIT ").Append(limit);
+        var outer = sortNames.Append("rkey").Select((c, n) => $"pg.{c} {directions[n]}");
+        return await ReadRowsAsync(session, request, sql.ToString(), p, string.Join(", ", outer), sort, false, snapshot, versions, ct);
+    }
 
+    /// <summary>
+    /// Runs a page's statement (its first column the key, then <paramref name="sort"/>'s values) with each match's
+    /// current version joined on, so the page and its resources come in one round trip. The join is outside the page's
+    /// LIMIT, so it reads a page and one of versions whatever the number of matches. <paramref name="order"/> orders the
+    /// joined rows again, over the page's columns as <c>pg</c>.
+    /// </summary>
+    private static async Task<PageResult> ReadRowsAsync(RecordSession session, SearchRequest request, string page, SqlParameters p,
+        string order, List<SortColumn> sort, bool generic, long snapshot, long versions, CancellationToken ct)
+    {
+        var sql = $"SELECT pg.*, {ResourceReader.LiveColumns} FROM ({page}) pg JOIN resource r ON r.rkey = pg.rkey " +
+                  $"JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version ORDER BY {order}";
+        if (generic) sql = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true); " + sql;
         var rows = new List<PageRow>();
-        await using (var cmd = session.Command(sql.ToString(), [.. p.Values]))
+        await using (var cmd = session.Command(sql, [.. p.Values]))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
+            if (generic) await reader.NextResultAsync(ct);
             while (await reader.ReadAsync(ct))
             {
                 var values = sort.Select((s, n) => JsonSerializer.SerializeToElement(s.Read(reader, n + 1))).ToList();
-                rows.Add(new PageRow(reader.GetInt64(0), values));
+                rows.Add(new PageRow(ResourceReader.Live(reader, reader.GetInt64(0), sort.Count + 1), values));
             }
         }
         var hasMore = rows.Count > request.Count;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
-        if (backward) rows.Reverse();
+        if (request.Cursor?.Backward == true) rows.Reverse();
         return new PageResult(rows, hasMore, snapshot, versions);
     }
 
@@ -105,7 +145,7 @@ public sealed class SearchSql(TimeProvider clock)
         var direction = backward ? "DESC" : "ASC";
         var bounds = new List<string>();
         if (request.Cursor is { } cursor) bounds.Add($"w.rkey {(backward ? "<" : ">")} {p.Add(cursor.Key)}");
-        if (filter is null) bounds.Add($"w.rkey <= {p.Add(snapshot)}");
+        if (filter is null && snapshot != long.MaxValue) bounds.Add($"w.rkey <= {p.Add(snapshot)}");
         var where = bounds.Count == 0 ? "" : " WHERE " + string.Join(" AND ", bounds);
         var sql = filter is null
             ? $"SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction} LIMIT {request.Count + 1}"
@@ -113,18 +153,7 @@ public sealed class SearchSql(TimeProvider clock)
               $"JOIN resource r ON r.rkey = k.rkey WHERE {filter} ORDER BY r.rkey {direction} LIMIT {request.Count + 1}";
         // Inside a write's transaction the setting would outlast the statement.
         var generic = genericPlan && session.Database.IsPostgres && !session.InTransaction;
-        if (generic) sql = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true); " + sql;
-        var rows = new List<PageRow>();
-        await using (var cmd = session.Command(sql, [.. p.Values]))
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
-        {
-            if (generic) await reader.NextResultAsync(ct);
-            while (await reader.ReadAsync(ct)) rows.Add(new PageRow(reader.GetInt64(0), []));
-        }
-        var hasMore = rows.Count > request.Count;
-        if (hasMore) rows.RemoveAt(rows.Count - 1);
-        if (backward) rows.Reverse();
-        return new PageResult(rows, hasMore, snapshot, versions);
+        return await ReadRowsAsync(session, request, sql, p, $"pg.rkey {direction}", [], generic, snapshot, versions, ct);
     }
 
     /// <summary>

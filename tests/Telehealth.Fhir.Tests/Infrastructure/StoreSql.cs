@@ -28,6 +28,8 @@ public static class StoreSql
         {
             await using var cmd = connection.CreateCommand();
             cmd.CommandText = statement;
+            // Setting up a large state (millions of rows) can outlast the default 30 s on a busy 2-core machine.
+            cmd.CommandTimeout = 600;
             result = await cmd.ExecuteScalarAsync();
         }
         return result;
