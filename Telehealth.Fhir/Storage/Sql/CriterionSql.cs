@@ -50,6 +50,25 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
         return $"SELECT {i}.rkey FROM {table} {i} WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(param)} AND ({matches})";
     }
 
+    /// <summary>
+    /// For a reference to one resource of a known type (<c>subject=Patient/123</c>) searched on any type but AuditEvent,
+    /// the keys of its index rows in key order, from <c>ix_reference_clinical_keys</c> (type, param, target, then the
+    /// key): the first page's keys are then the first entries of one index range, whether the resource is named 3
+    /// times (a patient's encounters) or 16,667 (a station's patients). The repeated <c>type &lt;&gt; 'AuditEvent'</c>
+    /// is the index's own condition, written out so that a generic plan and SQLite can use it. Null for any other
+    /// criterion.
+    /// </summary>
+    public string? ClinicalReferenceKeys(ParameterCriterion c, string type)
+    {
+        if (type == "AuditEvent" || c.Parameter.Type != SearchParamType.Reference) return null;
+        if (c.Modifier is not null && !ModelInfo.IsKnownResource(c.Modifier)) return null;
+        if (c.Values is not [ReferenceValue { Id: { } id, Url: null } reference] || (reference.Type ?? c.Modifier) is not { } targetType)
+            return null;
+        var i = p.Alias("i");
+        return $"SELECT {i}.rkey FROM ix_reference {i} WHERE {i}.type = {p.Add(type)} AND {i}.type <> 'AuditEvent' " +
+               $"AND {i}.param = {p.Add(c.Parameter.Name)} AND {i}.target_id = {p.Add(id)} AND {i}.target_type = {p.Add(targetType)}";
+    }
+
     private string ValueMatch(ParameterCriterion c, string i, SearchValue value) => (c.Parameter.Type, value) switch
     {
         (SearchParamType.String, StringValue s) => StringMatch(i, s.Text, c.Modifier),
