@@ -62,10 +62,11 @@ public sealed class SearchSql(TimeProvider clock)
                 // A prefix or exact name is a range on the index in any plan; a LIKE pattern (:contains) is left to custom plans.
                 genericPlan: name.Modifier is null or "exact" && unfiltered);
         }
-        // A lone reference to one resource (a patient's encounters), likewise from its index rows in key order.
-        if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion reference]
-            && new CriterionSql(p, clock).ClinicalReferenceKeys(reference, request.ResourceType) is { } referenceKeys)
-            return await DrivenByKeysAsync(session, request, referenceKeys, null, p, snapshot, versions, backward, ct, genericPlan: true);
+        // A lone reference to one resource (a patient's encounters) or a lone token code, likewise from its index rows
+        // in key order.
+        if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion single]
+            && new CriterionSql(p, clock).OrderedKeys(single, request.ResourceType) is { } loneKeys)
+            return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, backward, ct, genericPlan: true);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -125,8 +126,8 @@ public sealed class SearchSql(TimeProvider clock)
 
     /// <summary>
     /// An unsorted page driven by the keys of one criterion's index rows, in key order: a date window
-    /// (<c>date=ge…&amp;date=lt…</c>), a lone string criterion (a name) or a lone reference to one resource. The database checks the other conditions on
-    /// the first matches only and stops at the page's end, instead of looking up every match (hundreds for a day or a
+    /// (<c>date=ge…&amp;date=lt…</c>), a lone string criterion (a name), a lone reference to one resource or a lone
+    /// token code. The database checks the other conditions on the first matches only and stops at the page's end, instead of looking up every match (hundreds for a day or a
     /// common name at a million resources) before ordering them. <paramref name="filter"/> is everything else; null when
     /// there is nothing else (no other criterion, no access filter): the keys' index rows are then exactly the matches (a
     /// resource's index rows are those of its current version, of its own type, and a deleted resource has none), so the
@@ -135,7 +136,7 @@ public sealed class SearchSql(TimeProvider clock)
     /// 100,000.
     /// </summary>
     /// <param name="genericPlan">
-    /// On PostgreSQL, run the statement under its generic plan. For a lone date window, name or reference (no other
+    /// On PostgreSQL, run the statement under its generic plan. For a lone date window, name, reference or token (no other
     /// criterion, no access filter) the plan has one shape whatever the values, yet PostgreSQL plans it anew on every execution:
     /// the generic plan's estimate (default selectivities) is above the custom plans', so the plan cache never switches.
     /// Planning cost as much as running it: with pgbench on the 1M bench database, 1,550–2,400 executions/s with custom

@@ -4,10 +4,10 @@ using Telehealth.Fhir.Tests.Infrastructure;
 namespace Telehealth.Fhir.Tests.Search;
 
 /// <summary>
-/// Unsorted pages of a lone date window, a lone name criterion or a lone reference, which the server builds from that
-/// criterion's index rows in key order (SearchSql): every match once, forward and back, also when matches change their
-/// value, disappear or appear between pages. These searches carry no tag (a tag would be a second criterion): each
-/// test's patients have a family name, a year of birth and a managing organization of their own instead.
+/// Unsorted pages of a lone date window, name, reference or token, which the server builds from that criterion's index
+/// rows in key order (SearchSql): every match once, forward and back, also when matches change their value, disappear
+/// or appear between pages. These searches carry no tag (a tag would be a second criterion): each test's patients have
+/// a family name, a year of birth, a managing organization and an identifier of their own instead.
 /// </summary>
 public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSearchTests<TStore>(store) where TStore : TestStore
 {
@@ -18,6 +18,7 @@ public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSea
     private Patient At(Patient patient, int position)
     {
         patient.ManagingOrganization = new ResourceReference($"Organization/paging-{suffix}");
+        patient.Identifier = [new Identifier($"urn:paging:{suffix}", $"member-{suffix}")];
         patient.Name = [new HumanName { Family = $"Đoàn{suffix}{position:D3}", Given = ["Thị Hoa"] }];
         patient.BirthDate = new DateTime(year, 1, 1).AddDays(position).ToString("yyyy-MM-dd");
         return patient;
@@ -27,7 +28,9 @@ public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSea
     {
         "date" => $"Patient?birthdate=ge{year}-01-01&birthdate=lt{year + 1}-01-01&_count={count}",
         "name" => $"Patient?family=doan{suffix}&_count={count}", // typed without the accents
-        _ => $"Patient?organization=Organization/paging-{suffix}&_count={count}",
+        "reference" => $"Patient?organization=Organization/paging-{suffix}&_count={count}",
+        "token" => $"Patient?identifier=urn:paging:{suffix}|member-{suffix}&_count={count}",
+        _ => $"Patient?identifier=member-{suffix}&_count={count}", // the code alone
     };
 
     private async Task<List<Patient>> CreateAtAsync(IEnumerable<int> positions)
@@ -41,6 +44,8 @@ public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSea
     [InlineData("date")]
     [InlineData("name")]
     [InlineData("reference")]
+    [InlineData("token")]
+    [InlineData("code")]
     public async Task Pages_go_forward_and_back_over_exactly_the_matches(string kind)
     {
         // Created out of the values' order: the pages follow the order of creation (the key), not the value.
@@ -58,6 +63,8 @@ public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSea
     [InlineData("date")]
     [InlineData("name")]
     [InlineData("reference")]
+    [InlineData("token")]
+    [InlineData("code")]
     public async Task Matches_whose_values_change_between_pages_are_still_visited_once_each(string kind)
     {
         var originals = await CreateAtAsync(Enumerable.Range(0, 18).Select(i => 100 + i * 10));
