@@ -127,21 +127,23 @@ public sealed class SearchSql(TimeProvider clock)
     /// <summary>
     /// An unsorted page driven by the keys of one criterion's index rows, in key order: a date window
     /// (<c>date=ge…&amp;date=lt…</c>), a lone string criterion (a name), a lone reference to one resource or a lone
-    /// token code. The database checks the other conditions on the first matches only and stops at the page's end, instead of looking up every match (hundreds for a day or a
-    /// common name at a million resources) before ordering them. <paramref name="filter"/> is everything else; null when
-    /// there is nothing else (no other criterion, no access filter): the keys' index rows are then exactly the matches (a
-    /// resource's index rows are those of its current version, of its own type, and a deleted resource has none), so the
-    /// page is read from them alone, without looking up each key in <c>resource</c> (which the page's read does anyway):
-    /// a day of observations at a million resources read 100 buffers that way, one more B-tree level per key than at
-    /// 100,000.
+    /// token code. The database checks the other conditions on the first matches only and stops at the page's end,
+    /// instead of looking up every match (hundreds for a day or a common name at a million resources) before ordering
+    /// them. <paramref name="filter"/> is everything else; null when there is nothing else (no other criterion, no
+    /// access filter): the keys' index rows are then exactly the matches (a resource's index rows are those of its
+    /// current version, of its own type, and a deleted resource has none), so the page is read from them alone,
+    /// without looking up each key in <c>resource</c> (which the page's read does anyway): a day of observations at a
+    /// million resources read 100 buffers that way, one more B-tree level per key than at 100,000.
     /// </summary>
     /// <param name="genericPlan">
-    /// On PostgreSQL, run the statement under its generic plan. For a lone date window, name, reference or token (no other
-    /// criterion, no access filter) the plan has one shape whatever the values, yet PostgreSQL plans it anew on every execution:
-    /// the generic plan's estimate (default selectivities) is above the custom plans', so the plan cache never switches.
-    /// Planning cost as much as running it: with pgbench on the 1M bench database, 1,550–2,400 executions/s with custom
-    /// plans, 3,770–3,920 with the generic plan. Never with other criteria: a patient's observations in a year is
-    /// driven by the patient, which only a custom plan sees. The setting is local to the command's implicit
+    /// On PostgreSQL, run the statement under its generic plan. For a lone date window, name, reference or token (no
+    /// other criterion, no access filter) the plan has one shape whatever the values, yet left to itself PostgreSQL
+    /// either plans it anew on every execution (the generic plan's estimate, from default selectivities, is above the
+    /// custom plans', so the plan cache never switches) or, per connection, settles on a generic plan after the first
+    /// few values it sees. Planning cost as much as running it or more: with pgbench on the 1M bench database, a date
+    /// window did 1,550–2,400 executions/s with custom plans and 3,770–3,920 with the generic plan; a reference to a
+    /// patient 1,730 and 13,500. Never with other criteria: a patient's observations in a year is driven by the
+    /// patient, which only a custom plan sees. The setting is local to the command's implicit
     /// transaction (Npgsql sends one Sync a command), so outside a write's transaction it ends with the statement.
     /// </param>
     private static async Task<PageResult> DrivenByKeysAsync(RecordSession session, SearchRequest request, string keys, string? filter,
