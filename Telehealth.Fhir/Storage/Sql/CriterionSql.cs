@@ -51,29 +51,6 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
     }
 
     /// <summary>
-    /// The keys of a lone criterion's index rows, in key order straight from an index, for a page read from them alone
-    /// (SearchSql): a reference to one resource (<see cref="ClinicalReferenceKeys"/>) or one token code
-    /// (<see cref="TokenKeys"/>). Null for any other criterion.
-    /// </summary>
-    public string? OrderedKeys(ParameterCriterion c, string type) => ClinicalReferenceKeys(c, type) ?? TokenKeys(c, type);
-
-    /// <summary>
-    /// For one token code, with or without its system (<c>code=http://loinc.org|8867-4</c>), the keys of its index
-    /// rows in key order from <c>ix_token_search</c> (type, param, code, then the key; the system is carried in the
-    /// index and checked there): the first page's keys are the first entries of one index range, whether the code
-    /// is a citizen's ID (one patient) or a vital sign's (100,000 observations at a million resources).
-    /// </summary>
-    private string? TokenKeys(ParameterCriterion c, string type)
-    {
-        if (c.Parameter is not { Type: SearchParamType.Token, IsColumn: false } || c.Modifier is not null
-            || c.Values is not [TokenValue { Code: not null } token])
-            return null;
-        var i = p.Alias("i");
-        return $"SELECT {i}.rkey FROM ix_token {i} WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(c.Parameter.Name)} " +
-               $"AND {TokenSql.Match(p, i, token)}";
-    }
-
-    /// <summary>
     /// For a reference to one resource of a known type (<c>subject=Patient/123</c>) searched on any type but AuditEvent,
     /// the keys of its index rows in key order, from <c>ix_reference_clinical_keys</c> (type, param, target, then the
     /// key): the first page's keys are then the first entries of one index range, whether the resource is named 3
@@ -81,7 +58,7 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
     /// is the index's own condition, written out so that a generic plan and SQLite can use it. Null for any other
     /// criterion.
     /// </summary>
-    private string? ClinicalReferenceKeys(ParameterCriterion c, string type)
+    public string? ClinicalReferenceKeys(ParameterCriterion c, string type)
     {
         if (type == "AuditEvent" || c.Parameter.Type != SearchParamType.Reference) return null;
         if (c.Modifier is not null && !ModelInfo.IsKnownResource(c.Modifier)) return null;

@@ -4,9 +4,9 @@ using Telehealth.Fhir.Tests.Infrastructure;
 namespace Telehealth.Fhir.Tests.Search;
 
 /// <summary>
-/// Unsorted pages of a lone date window, name, reference or token, which the server builds from that criterion's index
-/// rows in key order (SearchSql): every match once, forward and back, also when matches change their value, disappear
-/// or appear between pages. These searches carry no tag (a tag would be a second criterion): each test's patients have
+/// Unsorted pages of a lone date window, name or reference, which the server builds from that criterion's index rows
+/// in key order (SearchSql), and of a lone token, which it does not: every match once, forward and back, also when
+/// matches change their value, disappear or appear between pages. These searches carry no tag (a tag would be a second criterion): each test's patients have
 /// a family name, a year of birth, a managing organization and an identifier of their own instead.
 /// </summary>
 public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSearchTests<TStore>(store) where TStore : TestStore
