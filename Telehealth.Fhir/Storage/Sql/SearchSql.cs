@@ -42,23 +42,22 @@ public sealed class SearchSql(TimeProvider clock)
         CancellationToken ct)
     {
         var p = new SqlParameters();
-        var backward = request.Cursor?.Backward ?? false;
         // No access filter on this type: a criterion's index rows alone can then be the matches (DrivenByKeysAsync).
         var unfiltered = session.Guard?.FiltersRows(request.ResourceType) != true;
         if (request.Sort.Count == 0 && DateWindows(request).FirstOrDefault() is { } window)
         {
             var lone = unfiltered && request.Criteria.Count == window.Count();
-            var days = lone ? DayPaging(p, request, snapshot, backward) : null;
+            var days = lone ? DayPaging(p, request, snapshot) : null;
             var windowKeys = new DateSql(p, clock).Keys([.. window], request.ResourceType, window.Key, days);
             return await DrivenByKeysAsync(session, request, windowKeys,
-                lone ? null : Filter(p, request, "r", snapshot, session.Guard, skipWindow: window.Key), p, snapshot, versions, backward, ct,
+                lone ? null : Filter(p, request, "r", snapshot, session.Guard, skipWindow: window.Key), p, snapshot, versions, ct,
                 genericPlan: lone);
         }
         if (request.Sort.Count == 0 && request.Criteria is [ParameterCriterion { Parameter.Type: Hl7.Fhir.Model.SearchParamType.String, Modifier: null or "exact" or "contains" } name])
         {
             var nameKeys = new CriterionSql(p, clock, session.Guard).Keys(name, request.ResourceType);
             return await DrivenByKeysAsync(session, request, nameKeys,
-                unfiltered ? null : Filter(p, request, "r", snapshot, session.Guard, skip: name), p, snapshot, versions, backward, ct,
+                unfiltered ? null : Filter(p, request, "r", snapshot, session.Guard, skip: name), p, snapshot, versions, ct,
                 // A prefix or exact name is a range on the index in any plan; a LIKE pattern (:contains) is left to custom plans.
                 genericPlan: name.Modifier is null or "exact" && unfiltered);
         }
@@ -66,7 +65,7 @@ public sealed class SearchSql(TimeProvider clock)
         // lone token: ordering its index by key as well made every create cost PostgreSQL a third more (run AN).
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion single]
             && new CriterionSql(p, clock).ClinicalReferenceKeys(single, request.ResourceType) is { } loneKeys)
-            return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, backward, ct, genericPlan: true);
+            return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, ct, genericPlan: true);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -88,6 +87,7 @@ public sealed class SearchSql(TimeProvider clock)
         var qualified = sortNames.Select(n => "q." + n).ToList();
         if (request.Cursor is { } cursor)
             sql.Append(" AND ").Append(Keyset(p, sort, qualified, keyColumn, cursor));
+        var backward = request.Cursor?.Backward ?? false;
         var directions = sort.Select(s => s.Descending ^ backward ? "DESC" : "ASC").Append(backward ? "DESC" : "ASC").ToList();
         var order = qualified.Append(keyColumn).Select((c, n) => $"{c} {directions[n]}");
         sql.Append(" ORDER BY ").Append(string.Join(", ", order)).Append(" LIMIT ").Append(limit);
@@ -126,10 +126,11 @@ public sealed class SearchSql(TimeProvider clock)
 
     /// <summary>
     /// An unsorted page driven by the keys of one criterion's index rows, in key order: a date window
-    /// (<c>date=ge…&amp;date=lt…</c>), a lone string criterion (a name) or a lone reference to one resource. The database checks the other conditions on the first matches only and stops at the page's end,
-    /// instead of looking up every match (hundreds for a day or a common name at a million resources) before ordering
-    /// them. <paramref name="filter"/> is everything else; null when there is nothing else (no other criterion, no
-    /// access filter): the keys' index rows are then exactly the matches (a resource's index rows are those of its
+    /// (<c>date=ge…&amp;date=lt…</c>), a lone string criterion (a name) or a lone reference to one resource. The
+    /// database checks the other conditions on the first matches only and stops at the page's end, instead of looking
+    /// up every match (hundreds for a day or a common name at a million resources) before ordering them.
+    /// <paramref name="filter"/> is everything else; null when there is nothing else (no other criterion, no access
+    /// filter): the keys' index rows are then exactly the matches (a resource's index rows are those of its
     /// current version, of its own type, and a deleted resource has none), so the page is read from them alone,
     /// without looking up each key in <c>resource</c> (which the page's read does anyway): a day of observations at a
     /// million resources read 100 buffers that way, one more B-tree level per key than at 100,000.
@@ -146,8 +147,9 @@ public sealed class SearchSql(TimeProvider clock)
     /// transaction (Npgsql sends one Sync a command), so outside a write's transaction it ends with the statement.
     /// </param>
     private static async Task<PageResult> DrivenByKeysAsync(RecordSession session, SearchRequest request, string keys, string? filter,
-        SqlParameters p, long snapshot, long versions, bool backward, CancellationToken ct, bool genericPlan = false)
+        SqlParameters p, long snapshot, long versions, CancellationToken ct, bool genericPlan = false)
     {
+        var backward = request.Cursor?.Backward ?? false;
         var direction = backward ? "DESC" : "ASC";
         var bounds = new List<string>();
         if (request.Cursor is { } cursor) bounds.Add($"w.rkey {(backward ? "<" : ">")} {p.Add(cursor.Key)}");
@@ -167,8 +169,8 @@ public sealed class SearchSql(TimeProvider clock)
     /// of them. Its index rows are exactly its matches (a deleted resource has none, and no other condition applies),
     /// so the first keys of each day, merged, are the first of the window.
     /// </summary>
-    private static DayPaging DayPaging(SqlParameters p, SearchRequest request, long snapshot, bool backward) =>
-        new(p.Add(snapshot), request.Cursor is { } cursor ? p.Add(cursor.Key) : null, backward, request.Count + 1);
+    private static DayPaging DayPaging(SqlParameters p, SearchRequest request, long snapshot) =>
+        new(p.Add(snapshot), request.Cursor is { } cursor ? p.Add(cursor.Key) : null, request.Cursor?.Backward ?? false, request.Count + 1);
 
     public async Task<long> CountAsync(RecordSession session, SearchRequest request, long snapshot, CancellationToken ct)
     {
