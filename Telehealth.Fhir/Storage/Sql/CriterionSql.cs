@@ -43,11 +43,30 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
     /// <summary>The keys of the index rows a criterion matches (for :not, those it excludes), as a SELECT of <c>rkey</c>.</summary>
     public string Keys(ParameterCriterion c, string type)
     {
+        var (i, table, param, matches) = IndexMatch(c);
+        return $"SELECT {i}.rkey FROM {table} {i} WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(param)} AND ({matches})";
+    }
+
+    /// <summary>
+    /// Whether the resource keyed <paramref name="key"/> has an index row the criterion matches, found among that
+    /// resource's own rows (by <c>ix_*_rkey</c>) and checked once for each resource it is asked of. The type is left
+    /// out (a resource's index rows are of its own type) so that the criterion's own index, which begins with the
+    /// type, is no candidate: a generic plan, which cannot tell a common value from a rare one, took it to probe for
+    /// the key among every match's rows (a million buffers for a page of a common code). OFFSET 0 keeps it a check
+    /// per resource: as a semi-join, a generic plan would read every match first.
+    /// </summary>
+    public string MatchesRowsOf(ParameterCriterion c, string key)
+    {
+        var (i, table, param, matches) = IndexMatch(c);
+        return $"EXISTS (SELECT 1 FROM {table} {i} WHERE {i}.rkey = {key} AND {i}.param = {p.Add(param)} AND ({matches}) LIMIT 1 OFFSET 0)";
+    }
+
+    private (string Alias, string Table, string Param, string Matches) IndexMatch(ParameterCriterion c)
+    {
         var i = p.Alias("i");
         var table = c.Modifier == "identifier" ? "ix_token" : IndexTables.For(c.Parameter.Type);
         var param = c.Modifier == "identifier" ? c.Parameter.Name + ":identifier" : c.Parameter.Name;
-        var matches = string.Join(" OR ", c.Values.Select(v => ValueMatch(c, i, v)));
-        return $"SELECT {i}.rkey FROM {table} {i} WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(param)} AND ({matches})";
+        return (i, table, param, string.Join(" OR ", c.Values.Select(v => ValueMatch(c, i, v))));
     }
 
     /// <summary>

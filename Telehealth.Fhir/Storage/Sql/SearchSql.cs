@@ -15,7 +15,7 @@ public sealed record PageRow(StoredResource Resource, IReadOnlyList<JsonElement>
 public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long Snapshot, long Versions);
 
 /// <summary>Runs a parsed search against the resource and index tables.</summary>
-public sealed class SearchSql(TimeProvider clock)
+public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.IOptions<StorageOptions> options)
 {
     /// <summary>
     /// One page. A first page in key order (no <c>_sort</c>) is read without a snapshot bound, and the snapshot is
@@ -25,6 +25,8 @@ public sealed class SearchSql(TimeProvider clock)
     /// to the walk, beyond the cursor, and met once. A sorted search takes it first: <c>_lastUpdated</c> sorts by the
     /// time as of the snapshot, which must not be later than the first page.
     /// </summary>
+    private readonly int commonAt = options.Value.CommonTokenAt;
+
     public async Task<PageResult> PageAsync(RecordSession session, SearchRequest request, CancellationToken ct)
     {
         if (request.Cursor is not null || request.Sort.Count > 0)
@@ -66,6 +68,10 @@ public sealed class SearchSql(TimeProvider clock)
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion single]
             && new CriterionSql(p, clock).ClinicalReferenceKeys(single, request.ResourceType) is { } loneKeys)
             return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, ct, genericPlan: true);
+        // A lone token: counted first, then read from its keys or by walking the type in key order (LoneTokenSql).
+        if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
+            return await ReadRowsAsync(session, request, LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, commonAt), p,
+                $"pg.rkey {(request.Cursor?.Backward == true ? "DESC" : "ASC")}", [], GenericPlan(session), snapshot, versions, ct);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -159,10 +165,13 @@ public sealed class SearchSql(TimeProvider clock)
             ? $"SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction} LIMIT {request.Count + 1}"
             : $"SELECT r.rkey FROM (SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction}) k " +
               $"JOIN resource r ON r.rkey = k.rkey WHERE {filter} ORDER BY r.rkey {direction} LIMIT {request.Count + 1}";
-        // Inside a write's transaction the setting would outlast the statement.
-        var generic = genericPlan && session.Database.IsPostgres && !session.InTransaction;
-        return await ReadRowsAsync(session, request, sql, p, $"pg.rkey {direction}", [], generic, snapshot, versions, ct);
+        return await ReadRowsAsync(session, request, sql, p, $"pg.rkey {direction}", [], genericPlan && GenericPlan(session),
+            snapshot, versions, ct);
     }
+
+    /// <summary>Whether a statement can run under its generic plan: on PostgreSQL, and outside a write's transaction,
+    /// which the setting would outlast.</summary>
+    private static bool GenericPlan(RecordSession session) => session.Database.IsPostgres && !session.InTransaction;
 
     /// <summary>
     /// For a lone date window: each whole day's keys after the cursor and within the snapshot, at most a page and one

@@ -5,14 +5,18 @@ namespace Telehealth.Fhir.Tests.Search;
 
 /// <summary>
 /// Unsorted pages of a lone date window, name or reference, which the server builds from that criterion's index rows
-/// in key order (SearchSql), and of a lone token, which it does not: every match once, forward and back, also when
-/// matches change their value, disappear or appear between pages. These searches carry no tag (a tag would be a second criterion): each test's patients have
-/// a family name, a year of birth, a managing organization and an identifier of their own instead.
+/// in key order (SearchSql), and of a lone token, which it counts first (LoneTokenSql): every match once, forward and
+/// back, also when matches change their value, disappear or appear between pages. These searches carry no tag (a tag
+/// would be a second criterion): each test's patients have a family name, a year of birth, a managing organization
+/// and an identifier of their own instead.
 /// </summary>
 public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSearchTests<TStore>(store) where TStore : TestStore
 {
     private readonly string suffix = Unique();
-    private readonly int year = 1200 + Random.Shared.Next(600);
+    // A year of its own: the date window is the only criterion, so two tests of a class (one database) sharing a
+    // year would walk each other's patients. A random one collided once in a few hundred runs.
+    private static int lastYear = 1200 + Random.Shared.Next(300);
+    private readonly int year = Interlocked.Increment(ref lastYear);
 
     /// <summary>A patient with value <paramref name="position"/>: both its birth date and its family name sort by it.</summary>
     private Patient At(Patient patient, int position)
@@ -110,3 +114,21 @@ public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSea
 public sealed class SqliteLoneCriterionPagingTests(SqliteStore store) : LoneCriterionPagingTests<SqliteStore>(store);
 
 public sealed class PostgresLoneCriterionPagingTests(PostgresStore store) : LoneCriterionPagingTests<PostgresStore>(store);
+
+/// <summary>
+/// The same with a token counting as common from 3 matches (Fhir:Storage:CommonTokenAt) instead of 5,000: the lone token
+/// and code searches, with 7 and 18 matches, then take the branch that walks the type's resources in key order
+/// (LoneTokenSql); with the default they take the one that sorts the matches' keys.
+/// </summary>
+public sealed class SqliteCommonTokenPagingTests(CommonTokenSqliteStore store) : LoneCriterionPagingTests<CommonTokenSqliteStore>(store);
+
+public sealed class PostgresCommonTokenPagingTests(CommonTokenPostgresStore store) : LoneCriterionPagingTests<CommonTokenPostgresStore>(store);
+
+public static class CommonToken
+{
+    public static IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Fhir:Storage:CommonTokenAt"] = "3" };
+}
+
+public sealed class CommonTokenSqliteStore() : SqliteStore(CommonToken.Settings);
+
+public sealed class CommonTokenPostgresStore() : PostgresStore(CommonToken.Settings);
