@@ -24,6 +24,9 @@ public sealed class DataGenerator
 
     private static readonly string[] Stations = ["tram-phu-tuc", "tram-tan-thach", "tram-an-khanh", "tram-my-chanh", "tram-tan-xuan", "tram-an-duc"];
 
+    /// <summary>The LOINC code of vital sign <paramref name="k"/> (0–5): each patient has one observation of each.</summary>
+    public static string VitalCode(int k) => Vitals[k].Code;
+
     public static string PatientId(long n) => $"bn-{n:D7}";
 
     public static string CitizenId(long n) => $"083{n % 2}{(n * 7919 % 100):D2}{n:D6}";
