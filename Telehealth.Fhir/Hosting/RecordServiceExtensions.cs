@@ -33,7 +33,9 @@ public static class RecordServiceExtensions
     /// </summary>
     public static IServiceCollection AddRecordStore(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<StorageOptions>(configuration.GetSection("Fhir:Storage"));
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Fhir:Storage"))
+            .Validate(o => o.CommonTokenAt > 0, "Fhir:Storage:CommonTokenAt must be a number of matches, 1 or more (default 5000).")
+            .ValidateOnStart();
         services.Configure<RecordServiceOptions>(configuration.GetSection("Fhir"));
         services.AddSingleton(TimeProvider.System);
 

@@ -17,6 +17,8 @@ public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long 
 /// <summary>Runs a parsed search against the resource and index tables.</summary>
 public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.IOptions<StorageOptions> options)
 {
+    private readonly int commonAt = options.Value.CommonTokenAt;
+
     /// <summary>
     /// One page. A first page in key order (no <c>_sort</c>) is read without a snapshot bound, and the snapshot is
     /// taken after it, only when there is a next page to link to: most searches (a patient by an identifier, a
@@ -25,8 +27,6 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
     /// to the walk, beyond the cursor, and met once. A sorted search takes it first: <c>_lastUpdated</c> sorts by the
     /// time as of the snapshot, which must not be later than the first page.
     /// </summary>
-    private readonly int commonAt = options.Value.CommonTokenAt;
-
     public async Task<PageResult> PageAsync(RecordSession session, SearchRequest request, CancellationToken ct)
     {
         if (request.Cursor is not null || request.Sort.Count > 0)
@@ -70,7 +70,8 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, ct, genericPlan: true);
         // A lone token: counted first, then read from its keys or by walking the type in key order (LoneTokenSql).
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
-            return await ReadRowsAsync(session, request, LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, commonAt), p,
+            return await ReadRowsAsync(session, request, LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, commonAt,
+                session.Database.IsPostgres), p,
                 $"pg.rkey {(request.Cursor?.Backward == true ? "DESC" : "ASC")}", [], GenericPlan(session), snapshot, versions, ct);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();

@@ -132,3 +132,17 @@ public static class CommonToken
 public sealed class CommonTokenSqliteStore() : SqliteStore(CommonToken.Settings);
 
 public sealed class CommonTokenPostgresStore() : PostgresStore(CommonToken.Settings);
+
+/// <summary>A threshold under one would make every lone token walk its type: the service refuses to start instead.</summary>
+public sealed class CommonTokenSettingTests(SqliteStore store) : IClassFixture<SqliteStore>
+{
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    public void A_threshold_under_one_stops_the_service_at_start_naming_the_setting(string value)
+    {
+        var settings = new Dictionary<string, string?>(store.Settings) { ["Fhir:Storage:CommonTokenAt"] = value };
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RecordServiceHost(settings).Dispose());
+        Assert.Contains("Fhir:Storage:CommonTokenAt", error.Message);
+    }
+}
