@@ -10,8 +10,9 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// 0.7–1 s for the 105,358 heart rates of the 1M bench database, while a plan that walks the type's resources in key
 /// order and checks each one would walk all 600,000 observations for an identifier that none has. Ordering the
 /// token index by key as well (as lone references are) made every create cost PostgreSQL a third more (run AO).
-/// So the statement counts the matches first, up to <c>commonAt</c> (<see cref="StorageOptions.CommonTokenAt"/>),
-/// and runs one of two branches, each with a plan that does not depend on the values:
+/// So the statement first looks whether the token has <c>commonAt</c> matches
+/// (<see cref="StorageOptions.CommonTokenAt"/>), and runs one of two branches, each with a plan that does not depend
+/// on the values:
 /// <list type="bullet">
 /// <item>fewer (an identifier, a rare code): the matches' keys from the index, sorted; at most
 /// <c>commonAt</c> of them;</item>
@@ -19,7 +20,7 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// own index rows, until the page is full; a page of 20 walks on average <c>20 × resources of the type / matches</c>
 /// of them.</item>
 /// </list>
-/// The other branch sits under a condition on the count that is false, and is not run.
+/// The other branch sits under a condition on that answer that is false, and is not run.
 /// </summary>
 internal static class LoneTokenSql
 {
@@ -46,10 +47,10 @@ internal static class LoneTokenSql
             if (snapshot != long.MaxValue) bounds.Add($"{key} <= {p.Add(snapshot)}");
             return bounds;
         }
-        // The branch whose condition on the count fails must not run. PostgreSQL checks such a condition once, before
-        // the branch (a one-time filter); SQLite checks it on every row (its walk read all 500,000 resources of a
-        // test database for an identifier), so there the count sets the branch's LIMIT instead, which it evaluates
-        // once, and a LIMIT of 0 ends the branch before it starts. PostgreSQL keeps the condition: it plans a LIMIT it
+        // The branch whose condition fails must not run. PostgreSQL checks such a condition once, before the branch
+        // (a one-time filter); SQLite checks it on every row (its walk read all 500,000 resources of a test database
+        // for an identifier), so there the condition sets the branch's LIMIT instead, which it evaluates once, and a
+        // LIMIT of 0 ends the branch before it starts. PostgreSQL keeps the condition: it plans a LIMIT it
         // cannot evaluate as keeping a tenth of the rows, which could change the walk's plan.
         string Branch(string from, List<string> where, string key, string condition)
         {
@@ -58,17 +59,20 @@ internal static class LoneTokenSql
             var rows = postgres ? $"{limit}" : $"CASE WHEN {condition} THEN {limit} ELSE 0 END";
             return $"SELECT {from}{filter} ORDER BY {key} {direction} LIMIT {rows}";
         }
-        var count = $"SELECT COUNT(*) AS c FROM ({criteria.Keys(c, type)} LIMIT {commonAt}) m";
+        // Whether the token has a commonAt-th match: stepping over the index rows costs less than counting them (the
+        // whole statement for a common code at 1M: 0.49-0.59 ms against 0.64-0.74). SELECT 1 over the keys lets
+        // PostgreSQL read the index alone; selecting the key itself took 4.4-5.9 ms, from the table.
+        var common = $"SELECT EXISTS (SELECT 1 FROM ({criteria.Keys(c, type)}) k LIMIT 1 OFFSET {commonAt - 1}) AS c";
         // A token's index rows are exactly its matches: of the current version, of the resource's own type, and
         // none for a deleted resource.
         var rare = Branch($"DISTINCT w.rkey FROM ({criteria.Keys(c, type)}) w", Bounds("w.rkey"), "w.rkey",
-            $"(SELECT c FROM n) < {commonAt}");
+            "NOT (SELECT c FROM n)");
         // The type is compared as an expression, which no index serves: SQLite's planner, without statistics, took
         // the index on (type, last_updated) and read every resource of the type (500,000 in 0.6-0.9 s) to sort them,
-        // where the walk in key order stops at the page's end (5-23 ms with the count, on the same database).
-        var common = Branch("r.rkey FROM resource r",
+        // where the walk in key order stops at the page's end (5-23 ms with the count first, on the same database).
+        var walk = Branch("r.rkey FROM resource r",
             [$"r.type || '' = {p.Add(type)}", "r.deleted = 0", .. Bounds("r.rkey"), criteria.MatchesRowsOf(c, "r.rkey")], "r.rkey",
-            $"(SELECT c FROM n) >= {commonAt}");
-        return $"WITH n AS ({count}) SELECT rkey FROM ({rare}) a UNION ALL SELECT rkey FROM ({common}) b";
+            "(SELECT c FROM n)");
+        return $"WITH n AS ({common}) SELECT rkey FROM ({rare}) a UNION ALL SELECT rkey FROM ({walk}) b";
     }
 }

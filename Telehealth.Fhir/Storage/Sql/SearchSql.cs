@@ -68,7 +68,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion single]
             && new CriterionSql(p, clock).ClinicalReferenceKeys(single, request.ResourceType) is { } loneKeys)
             return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, ct, genericPlan: true);
-        // A lone token: counted first, then read from its keys or by walking the type in key order (LoneTokenSql).
+        // A lone token: read from its keys when it has few matches, else by walking the type in key order (LoneTokenSql).
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
             return await ReadRowsAsync(session, request, LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, commonAt,
                 session.Database.IsPostgres), p,
