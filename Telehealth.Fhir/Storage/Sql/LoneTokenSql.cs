@@ -50,8 +50,8 @@ internal static class LoneTokenSql
         // The branch whose condition fails must not run. PostgreSQL checks such a condition once, before the branch
         // (a one-time filter); SQLite checks it on every row (its walk read all 500,000 resources of a test database
         // for an identifier), so there the condition sets the branch's LIMIT instead, which it evaluates once, and a
-        // LIMIT of 0 ends the branch before it starts. PostgreSQL keeps the condition: it plans a LIMIT it
-        // cannot evaluate as keeping a tenth of the rows, which could change the walk's plan.
+        // LIMIT of 0 ends the branch before it starts. PostgreSQL keeps the condition: it plans a LIMIT it cannot
+        // evaluate as keeping a tenth of the rows, which could change the walk's plan.
         string Branch(string from, List<string> where, string key, string condition)
         {
             if (postgres) where.Insert(0, condition);
