@@ -10,17 +10,25 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// 0.7–1 s for the 105,358 heart rates of the 1M bench database, while a plan that walks the type's resources in key
 /// order and checks each one would walk all 600,000 observations for an identifier that none has. Ordering the
 /// token index by key as well (as lone references are) made every create cost PostgreSQL a third more (run AO).
-/// So the statement first looks whether the token has <c>commonAt</c> matches
-/// (<see cref="StorageOptions.CommonTokenAt"/>), and runs one of two branches, each with a plan that does not depend
-/// on the values:
+/// So the statement first looks whether the token has <c>commonAt</c> index rows
+/// (<see cref="StorageOptions.CommonTokenAt"/>; a resource with two matching codings has two), and runs one of two
+/// branches, each with a plan that does not depend on the values:
 /// <list type="bullet">
 /// <item>fewer (an identifier, a rare code): the matches' keys from the index, sorted; at most
 /// <c>commonAt</c> of them;</item>
-/// <item>as many or more (a common code, a gender): the type's resources in key order, each checked against its
-/// own index rows, until the page is full; a page of 20 walks on average <c>20 × resources of the type / matches</c>
-/// of them.</item>
+/// <item>as many or more (a common code, a gender): resources in key order (of every type: the type is compared
+/// first, without an index), each of the type checked against its own index rows, until the page is full; a page
+/// of 20 walks on average <c>20 × resources / matches</c> of them.</item>
 /// </list>
 /// The other branch sits under a condition on that answer that is false, and is not run.
+/// </summary>
+/// <remarks>
+/// The walk assumes the matches are spread over the keys, as PostgreSQL's own plan for a common value does. Where
+/// they cluster, it walks the keys between them: the first page of a code used only lately walks every resource
+/// written before it, the last page of a code no longer used walks every resource written after it (up to the
+/// snapshot), and going back to the first page walks down to the first key. Not measured; see docs/PERFORMANCE.md,
+/// run AR.
+/// </remarks>
 /// </summary>
 internal static class LoneTokenSql
 {

@@ -4,11 +4,11 @@ using Telehealth.Fhir.Tests.Infrastructure;
 namespace Telehealth.Fhir.Tests.Search;
 
 /// <summary>
-/// Unsorted pages of a lone date window, name or reference, which the server builds from that criterion's index rows
-/// in key order (SearchSql), and of a lone token, which it counts first (LoneTokenSql): every match once, forward and
-/// back, also when matches change their value, disappear or appear between pages. These searches carry no tag (a tag
-/// would be a second criterion): each test's patients have a family name, a year of birth, a managing organization
-/// and an identifier of their own instead.
+/// Unsorted pages of a lone date window, name or reference, which the server builds from that criterion's index rows in
+/// key order (SearchSql), and of a lone token, which it first asks whether it is common (LoneTokenSql): every match
+/// once, forward and back, also when matches change their value, disappear or appear between pages. These searches
+/// carry no tag (a tag would be a second criterion): each test's patients have a family name, a year of birth, a
+/// managing organization and an identifier of their own instead.
 /// </summary>
 public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSearchTests<TStore>(store) where TStore : TestStore
 {
@@ -109,6 +109,51 @@ public abstract class LoneCriterionPagingTests<TStore>(TStore store) : TaggedSea
         Assert.Equal(originals.Select(p => p.Id).Where(id => id != deleted).Order(), visited.Order());
         Assert.DoesNotContain(visited, created.Contains);
     }
+
+    /// <summary>
+    /// Lone tokens with several values, with a system, without one and with an empty one, while a resource of another
+    /// type carries the same identifier: its index rows are under the same parameter name, and the walk's check of
+    /// each resource's rows (LoneTokenSql) leaves the type to the resource row. Worked out from what is written here.
+    /// </summary>
+    [Fact]
+    public async Task Lone_tokens_with_several_values_or_systems_find_each_patient_of_theirs_once()
+    {
+        var code = $"x-{suffix}";
+        Patient With(params Identifier[] identifiers) => new() { Identifier = [.. identifiers] };
+        var a = new Identifier("urn:a", code);
+        var b = new Identifier("urn:b", code);
+        var none = new Identifier { Value = code };
+        var onlyA = new List<string>();
+        var onlyB = new List<string>();
+        var both = new List<string>();
+        var withoutSystem = new List<string>();
+        for (var k = 0; k < 3; k++)
+        {
+            onlyA.Add((await CreateAsync(With(a))).Id);
+            await CreateAsync(new Practitioner { Identifier = [a, b, none] });
+            onlyB.Add((await CreateAsync(With(b))).Id);
+            both.Add((await CreateAsync(With(a, b))).Id);
+        }
+        withoutSystem.Add((await CreateAsync(With(none))).Id);
+        await CreateAsync(With(new Identifier("urn:a", "other-" + suffix)));
+
+        async Task<List<string>> Walk(string query)
+        {
+            var pages = await WalkForwardAsync(await Client.SearchAsync($"Patient?identifier={Esc(query)}&_count=2"));
+            return pages.SelectMany(MatchIds).ToList();
+        }
+        async Task AssertWalksAsync(string query, params List<string>[] expected)
+        {
+            var found = await Walk(query);
+            Assert.True(found.Count == found.Distinct().Count(), $"{query}: a patient came twice");
+            Assert.Equal(expected.SelectMany(g => g).Order(), found.Order());
+        }
+
+        await AssertWalksAsync($"urn:a|{code}", onlyA, both);
+        await AssertWalksAsync($"urn:a|{code},urn:b|{code}", onlyA, onlyB, both);
+        await AssertWalksAsync(code, onlyA, onlyB, both, withoutSystem);
+        await AssertWalksAsync($"|{code}", withoutSystem);
+    }
 }
 
 public sealed class SqliteLoneCriterionPagingTests(SqliteStore store) : LoneCriterionPagingTests<SqliteStore>(store);
@@ -116,8 +161,8 @@ public sealed class SqliteLoneCriterionPagingTests(SqliteStore store) : LoneCrit
 public sealed class PostgresLoneCriterionPagingTests(PostgresStore store) : LoneCriterionPagingTests<PostgresStore>(store);
 
 /// <summary>
-/// The same with a token counting as common from 3 matches (Fhir:Storage:CommonTokenAt) instead of 5,000: the lone token
-/// and code searches, with 7 and 18 matches, then take the branch that walks the type's resources in key order
+/// The same with a token counting as common from 3 index rows (Fhir:Storage:CommonTokenAt) instead of 5,000: the lone
+/// token and code searches, with 7 and 18 matches, then take the branch that walks the type's resources in key order
 /// (LoneTokenSql); with the default they take the one that sorts the matches' keys.
 /// </summary>
 public sealed class SqliteCommonTokenPagingTests(CommonTokenSqliteStore store) : LoneCriterionPagingTests<CommonTokenSqliteStore>(store);
