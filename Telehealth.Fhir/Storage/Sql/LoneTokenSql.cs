@@ -18,18 +18,13 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// <c>commonAt</c> of them;</item>
 /// <item>as many or more (a common code, a gender): resources in key order (of every type: the type is compared
 /// first, without an index), each of the type checked against its own index rows, until the page is full; a page
-/// of 20 walks on average <c>20 × resources / matches</c> of them.</item>
+/// of 20 walks on average <c>20 × resources / matches</c> of them. The walk reads at most <c>walkBudget</c>
+/// (<see cref="StorageOptions.TokenWalkBudget"/>) resources past the cursor: where the matches cluster in time (a
+/// code used only lately, one no longer used), it would walk every resource between them (1.8 s at 1M for a code on
+/// the last 10,000 observations, docs/PERFORMANCE.md run AR), so when the budget does not fill the page and more
+/// resources lie beyond it, the matches after the cursor are sorted instead, as in the first branch.</item>
 /// </list>
 /// The other branch sits under a condition on that answer that is false, and is not run.
-/// </summary>
-/// <remarks>
-/// The walk assumes the matches are spread over the keys, as PostgreSQL's own plan for a common value does. Where
-/// they cluster, it walks the keys between them: the first page of a code used only lately walks every resource
-/// written before it, the last page of a code no longer used walks every resource written after it (up to the
-/// snapshot), and going back to the first page walks down to the first key. At 1M resources a code on the last
-/// 10,000 observations took 1.8 s for its first page, where sorting its matches took 40 ms (docs/PERFORMANCE.md, run
-/// AR). Not yet mended: the walk should stop after a budget of resources and sort the matches after the cursor.
-/// </remarks>
 /// </summary>
 internal static class LoneTokenSql
 {
@@ -43,7 +38,7 @@ internal static class LoneTokenSql
     /// <paramref name="snapshot"/> is <see cref="long.MaxValue"/>), in the request's direction.
     /// </summary>
     public static string Page(SqlParameters p, CriterionSql criteria, ParameterCriterion c, SearchRequest request, long snapshot,
-        int commonAt, bool postgres)
+        int commonAt, int walkBudget, bool postgres)
     {
         var backward = request.Cursor?.Backward ?? false;
         var direction = backward ? "DESC" : "ASC";
@@ -56,32 +51,42 @@ internal static class LoneTokenSql
             if (snapshot != long.MaxValue) bounds.Add($"{key} <= {p.Add(snapshot)}");
             return bounds;
         }
-        // The branch whose condition fails must not run. PostgreSQL checks such a condition once, before the branch
-        // (a one-time filter); SQLite checks it on every row (its walk read all 500,000 resources of a test database
-        // for an identifier), so there the condition sets the branch's LIMIT instead, which it evaluates once, and a
-        // LIMIT of 0 ends the branch before it starts. PostgreSQL keeps the condition: it plans a LIMIT it cannot
-        // evaluate as keeping a tenth of the rows, which could change the walk's plan.
-        string Branch(string from, List<string> where, string key, string condition)
+        static string Where(List<string> where) => where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
+        // A part whose condition fails must not run. PostgreSQL checks such a condition once, before the part (a
+        // one-time filter); SQLite checks it on every row (its walk read all 500,000 resources of a test database for
+        // an identifier), so there the condition sets the part's LIMIT instead, which it evaluates once, and a LIMIT
+        // of 0 ends the part before it starts. PostgreSQL keeps the condition: it plans a LIMIT it cannot evaluate as
+        // keeping a tenth of the rows, which could change the walk's plan.
+        string Gated(string select, List<string> where, string order, int rows, string condition)
         {
             if (postgres) where.Insert(0, condition);
-            var filter = where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
-            var rows = postgres ? $"{limit}" : $"CASE WHEN {condition} THEN {limit} ELSE 0 END";
-            return $"SELECT {from}{filter} ORDER BY {key} {direction} LIMIT {rows}";
+            return $"{select}{Where(where)}{order} LIMIT {(postgres ? $"{rows}" : $"CASE WHEN {condition} THEN {rows} ELSE 0 END")}";
         }
         // Whether the token has a commonAt-th match: stepping over the index rows costs less than counting them (the
         // whole statement for a common code at 1M: 0.49-0.59 ms against 0.64-0.74). SELECT 1 over the keys lets
         // PostgreSQL read the index alone; selecting the key itself took 4.4-5.9 ms, from the table.
         var common = $"SELECT EXISTS (SELECT 1 FROM ({criteria.Keys(c, type)}) k LIMIT 1 OFFSET {commonAt - 1}) AS c";
+        // The walk: at most walkBudget resources past the cursor in key order, each of the type checked against its
+        // own index rows, until the page is full. The type is compared as an expression, which no index serves:
+        // SQLite's planner, without statistics, took the index on (type, last_updated) and read every resource of the
+        // type (500,000 in 0.6-0.9 s) to sort them, where the walk in key order stops at the page's end (5-23 ms).
+        var window = Gated("SELECT x.rkey, x.type, x.deleted FROM resource x", Bounds("x.rkey"), $" ORDER BY x.rkey {direction}",
+            walkBudget, "(SELECT c FROM n)");
+        var walk = $"SELECT r.rkey FROM ({window}) r WHERE r.type || '' = {p.Add(type)} AND r.deleted = 0 " +
+                   $"AND {criteria.MatchesRowsOf(c, "r.rkey")} ORDER BY r.rkey {direction} LIMIT {limit}";
+        // The walk is the answer when it filled the page, or when its budget reached past the last key (fewer
+        // resources than the budget lie past the cursor). Otherwise the matches cluster somewhere beyond the budget
+        // (a code used only lately, one no longer used), and the matches after the cursor are sorted instead.
+        var done = $"SELECT ((SELECT COUNT(*) FROM b) >= {limit} OR NOT EXISTS (SELECT 1 FROM resource y{Where(Bounds("y.rkey"))} " +
+                   $"ORDER BY y.rkey {direction} LIMIT 1 OFFSET {walkBudget - 1})) AS d";
+        const string walked = "((SELECT c FROM n) AND (SELECT d FROM f))";
+        const string sorts = "(NOT (SELECT c FROM n) OR NOT (SELECT d FROM f))";
         // A token's index rows are exactly its matches: of the current version, of the resource's own type, and
         // none for a deleted resource.
-        var rare = Branch($"DISTINCT w.rkey FROM ({criteria.Keys(c, type)}) w", Bounds("w.rkey"), "w.rkey",
-            "NOT (SELECT c FROM n)");
-        // The type is compared as an expression, which no index serves: SQLite's planner, without statistics, took
-        // the index on (type, last_updated) and read every resource of the type (500,000 in 0.6-0.9 s) to sort them,
-        // where the walk in key order stops at the page's end (5-23 ms with the count first, on the same database).
-        var walk = Branch("r.rkey FROM resource r",
-            [$"r.type || '' = {p.Add(type)}", "r.deleted = 0", .. Bounds("r.rkey"), criteria.MatchesRowsOf(c, "r.rkey")], "r.rkey",
-            "(SELECT c FROM n)");
-        return $"WITH n AS ({common}) SELECT rkey FROM ({rare}) a UNION ALL SELECT rkey FROM ({walk}) b";
+        var sorted = Gated($"SELECT DISTINCT w.rkey FROM ({criteria.Keys(c, type)}) w", Bounds("w.rkey"), $" ORDER BY w.rkey {direction}",
+            limit, sorts);
+        var fromWalk = Gated("SELECT b.rkey FROM b", [], "", limit, walked);
+        return $"WITH n AS ({common}), b AS MATERIALIZED ({walk}), f AS ({done}) " +
+               $"SELECT rkey FROM ({sorted}) a UNION ALL SELECT rkey FROM ({fromWalk}) e";
     }
 }

@@ -18,6 +18,7 @@ public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long 
 public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.IOptions<StorageOptions> options)
 {
     private readonly int commonAt = options.Value.CommonTokenAt;
+    private readonly int walkBudget = options.Value.TokenWalkBudget;
 
     /// <summary>
     /// One page. A first page in key order (no <c>_sort</c>) is read without a snapshot bound, and the snapshot is
@@ -71,7 +72,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         // A lone token: read from its keys when it has few matches, else by walking the type in key order (LoneTokenSql).
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
             return await ReadRowsAsync(session, request, LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, commonAt,
-                session.Database.IsPostgres), p,
+                walkBudget, session.Database.IsPostgres), p,
                 $"pg.rkey {(request.Cursor?.Backward == true ? "DESC" : "ASC")}", [], GenericPlan(session), snapshot, versions, ct);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();

@@ -169,8 +169,26 @@ public sealed class SqliteCommonTokenPagingTests(CommonTokenSqliteStore store) :
 
 public sealed class PostgresCommonTokenPagingTests(CommonTokenPostgresStore store) : LoneCriterionPagingTests<CommonTokenPostgresStore>(store);
 
+/// <summary>
+/// The same with the walk stopping after 2 resources (Fhir:Storage:TokenWalkBudget): it then rarely fills a page, and
+/// the matches after the cursor are sorted instead, as for a code whose matches cluster beyond the budget.
+/// </summary>
+public sealed class SqliteShortWalkPagingTests(ShortWalkSqliteStore store) : LoneCriterionPagingTests<ShortWalkSqliteStore>(store);
+
+public sealed class PostgresShortWalkPagingTests(ShortWalkPostgresStore store) : LoneCriterionPagingTests<ShortWalkPostgresStore>(store);
+
+public sealed class ShortWalkSqliteStore() : SqliteStore(CommonToken.ShortWalk);
+
+public sealed class ShortWalkPostgresStore() : PostgresStore(CommonToken.ShortWalk);
+
 public static class CommonToken
 {
+    public static IReadOnlyDictionary<string, string?> ShortWalk => new Dictionary<string, string?>
+    {
+        ["Fhir:Storage:CommonTokenAt"] = "3",
+        ["Fhir:Storage:TokenWalkBudget"] = "2",
+    };
+
     public static IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Fhir:Storage:CommonTokenAt"] = "3" };
 }
 
@@ -178,16 +196,17 @@ public sealed class CommonTokenSqliteStore() : SqliteStore(CommonToken.Settings)
 
 public sealed class CommonTokenPostgresStore() : PostgresStore(CommonToken.Settings);
 
-/// <summary>A threshold under one would make every lone token walk its type: the service refuses to start instead.</summary>
+/// <summary>A threshold under one would make every lone token walk; a budget under one, none: the service refuses to start instead.</summary>
 public sealed class CommonTokenSettingTests(SqliteStore store) : IClassFixture<SqliteStore>
 {
     [Theory]
-    [InlineData("0")]
-    [InlineData("-5")]
-    public void A_threshold_under_one_stops_the_service_at_start_naming_the_setting(string value)
+    [InlineData("CommonTokenAt", "0")]
+    [InlineData("CommonTokenAt", "-5")]
+    [InlineData("TokenWalkBudget", "0")]
+    public void A_threshold_or_budget_under_one_stops_the_service_at_start_naming_the_setting(string setting, string value)
     {
-        var settings = new Dictionary<string, string?>(store.Settings) { ["Fhir:Storage:CommonTokenAt"] = value };
+        var settings = new Dictionary<string, string?>(store.Settings) { [$"Fhir:Storage:{setting}"] = value };
         var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new RecordServiceHost(settings).Dispose());
-        Assert.Contains("Fhir:Storage:CommonTokenAt", error.Message);
+        Assert.Contains($"Fhir:Storage:{setting}", error.Message);
     }
 }
