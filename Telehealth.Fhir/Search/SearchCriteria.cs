@@ -68,4 +68,8 @@ public sealed record SearchRequest(
     IReadOnlyList<IncludeSpec> Includes,
     IReadOnlyList<IncludeSpec> RevIncludes,
     PageCursor? Cursor,
-    IReadOnlyList<KeyValuePair<string, string>> AcceptedParameters);
+    IReadOnlyList<KeyValuePair<string, string>> AcceptedParameters)
+{
+    /// <summary>Whether this page is read going back from its cursor (a <c>previous</c> link).</summary>
+    public bool Backward => Cursor?.Backward == true;
+}

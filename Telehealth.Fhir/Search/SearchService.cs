@@ -46,7 +46,7 @@ public sealed class SearchService(RecordDatabase database, SearchSql sql, AuditT
         else if (request.Total == TotalMode.Default && firstPage && !page.HasMore)
             total = matches.Count; // Known for free: everything fit on the first page.
 
-        var backward = request.Cursor?.Backward ?? false;
+        var backward = request.Backward;
         PageCursor? next = null, previous = null;
         if (page.Rows.Count > 0)
         {

@@ -38,19 +38,13 @@ internal static class LoneTokenSql
     /// <paramref name="snapshot"/> is <see cref="long.MaxValue"/>), in the request's direction.
     /// </summary>
     public static string Page(SqlParameters p, CriterionSql criteria, ParameterCriterion c, SearchRequest request, long snapshot,
-        int commonAt, int walkBudget, bool postgres)
+        StorageOptions options, bool postgres)
     {
-        var backward = request.Cursor?.Backward ?? false;
-        var direction = backward ? "DESC" : "ASC";
+        var (commonAt, walkBudget) = (options.CommonTokenAt, options.TokenWalkBudget);
+        var direction = request.Backward ? "DESC" : "ASC";
         var limit = request.Count + 1;
         var type = request.ResourceType;
-        List<string> Bounds(string key)
-        {
-            var bounds = new List<string>();
-            if (request.Cursor is { } cursor) bounds.Add($"{key} {(backward ? "<" : ">")} {p.Add(cursor.Key)}");
-            if (snapshot != long.MaxValue) bounds.Add($"{key} <= {p.Add(snapshot)}");
-            return bounds;
-        }
+        var bounds = new KeyBounds(p, request, snapshot);
         static string Where(List<string> where) => where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
         // A part whose condition fails must not run. PostgreSQL checks such a condition once, before the part (a
         // one-time filter); SQLite checks it on every row (its walk read all 500,000 resources of a test database for
@@ -70,20 +64,20 @@ internal static class LoneTokenSql
         // own index rows, until the page is full. The type is compared as an expression, which no index serves:
         // SQLite's planner, without statistics, took the index on (type, last_updated) and read every resource of the
         // type (500,000 in 0.6-0.9 s) to sort them, where the walk in key order stops at the page's end (5-23 ms).
-        var window = Gated("SELECT x.rkey, x.type, x.deleted FROM resource x", Bounds("x.rkey"), $" ORDER BY x.rkey {direction}",
+        var window = Gated("SELECT x.rkey, x.type, x.deleted FROM resource x", bounds.On("x.rkey"), $" ORDER BY x.rkey {direction}",
             walkBudget, "(SELECT c FROM n)");
         var walk = $"SELECT r.rkey FROM ({window}) r WHERE r.type || '' = {p.Add(type)} AND r.deleted = 0 " +
                    $"AND {criteria.MatchesRowsOf(c, "r.rkey")} ORDER BY r.rkey {direction} LIMIT {limit}";
         // The walk is the answer when it filled the page, or when its budget reached past the last key (fewer
         // resources than the budget lie past the cursor). Otherwise the matches cluster somewhere beyond the budget
         // (a code used only lately, one no longer used), and the matches after the cursor are sorted instead.
-        var done = $"SELECT ((SELECT COUNT(*) FROM b) >= {limit} OR NOT EXISTS (SELECT 1 FROM resource y{Where(Bounds("y.rkey"))} " +
+        var done = $"SELECT ((SELECT COUNT(*) FROM b) >= {limit} OR NOT EXISTS (SELECT 1 FROM resource y{Where(bounds.On("y.rkey"))} " +
                    $"ORDER BY y.rkey {direction} LIMIT 1 OFFSET {walkBudget - 1})) AS d";
         const string walked = "((SELECT c FROM n) AND (SELECT d FROM f))";
         const string sorts = "(NOT (SELECT c FROM n) OR NOT (SELECT d FROM f))";
         // A token's index rows are exactly its matches: of the current version, of the resource's own type, and
         // none for a deleted resource.
-        var sorted = Gated($"SELECT DISTINCT w.rkey FROM ({criteria.Keys(c, type)}) w", Bounds("w.rkey"), $" ORDER BY w.rkey {direction}",
+        var sorted = Gated($"SELECT DISTINCT w.rkey FROM ({criteria.Keys(c, type)}) w", bounds.On("w.rkey"), $" ORDER BY w.rkey {direction}",
             limit, sorts);
         var fromWalk = Gated("SELECT b.rkey FROM b", [], "", limit, walked);
         return $"WITH n AS ({common}), b AS MATERIALIZED ({walk}), f AS ({done}) " +

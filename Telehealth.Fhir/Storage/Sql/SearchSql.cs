@@ -17,8 +17,7 @@ public sealed record PageResult(IReadOnlyList<PageRow> Rows, bool HasMore, long 
 /// <summary>Runs a parsed search against the resource and index tables.</summary>
 public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.IOptions<StorageOptions> options)
 {
-    private readonly int commonAt = options.Value.CommonTokenAt;
-    private readonly int walkBudget = options.Value.TokenWalkBudget;
+    private readonly StorageOptions storage = options.Value;
 
     /// <summary>
     /// One page. A first page in key order (no <c>_sort</c>) is read without a snapshot bound, and the snapshot is
@@ -65,15 +64,15 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
                 genericPlan: name.Modifier is null or "exact" && unfiltered);
         }
         // A lone reference to one resource (a patient's encounters), likewise from its index rows in key order. Not a
-        // lone token: ordering its index by key as well made every create cost PostgreSQL a third more (run AN).
+        // lone token (below): ordering its index by key as well made every create cost PostgreSQL a third more (run AO).
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion single]
             && new CriterionSql(p, clock).ClinicalReferenceKeys(single, request.ResourceType) is { } loneKeys)
             return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, ct, genericPlan: true);
         // A lone token: read from its keys when it has few matches, else by walking the type in key order (LoneTokenSql).
         if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
-            return await ReadRowsAsync(session, request, LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, commonAt,
-                walkBudget, session.Database.IsPostgres), p,
-                $"pg.rkey {(request.Cursor?.Backward == true ? "DESC" : "ASC")}", [], GenericPlan(session), snapshot, versions, ct);
+            return await ReadRowsAsync(session, request,
+                LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, storage, session.Database.IsPostgres), p,
+                $"pg.rkey {(request.Backward ? "DESC" : "ASC")}", [], GenericPlan(session), snapshot, versions, ct);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -95,7 +94,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         var qualified = sortNames.Select(n => "q." + n).ToList();
         if (request.Cursor is { } cursor)
             sql.Append(" AND ").Append(Keyset(p, sort, qualified, keyColumn, cursor));
-        var backward = request.Cursor?.Backward ?? false;
+        var backward = request.Backward;
         var directions = sort.Select(s => s.Descending ^ backward ? "DESC" : "ASC").Append(backward ? "DESC" : "ASC").ToList();
         var order = qualified.Append(keyColumn).Select((c, n) => $"{c} {directions[n]}");
         sql.Append(" ORDER BY ").Append(string.Join(", ", order)).Append(" LIMIT ").Append(limit);
@@ -128,7 +127,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         }
         var hasMore = rows.Count > request.Count;
         if (hasMore) rows.RemoveAt(rows.Count - 1);
-        if (request.Cursor?.Backward == true) rows.Reverse();
+        if (request.Backward) rows.Reverse();
         return new PageResult(rows, hasMore, snapshot, versions);
     }
 
@@ -157,11 +156,9 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
     private static async Task<PageResult> DrivenByKeysAsync(RecordSession session, SearchRequest request, string keys, string? filter,
         SqlParameters p, long snapshot, long versions, CancellationToken ct, bool genericPlan = false)
     {
-        var backward = request.Cursor?.Backward ?? false;
-        var direction = backward ? "DESC" : "ASC";
-        var bounds = new List<string>();
-        if (request.Cursor is { } cursor) bounds.Add($"w.rkey {(backward ? "<" : ">")} {p.Add(cursor.Key)}");
-        if (filter is null && snapshot != long.MaxValue) bounds.Add($"w.rkey <= {p.Add(snapshot)}");
+        var direction = request.Backward ? "DESC" : "ASC";
+        // With a filter, the snapshot is in it.
+        var bounds = new KeyBounds(p, request, filter is null ? snapshot : long.MaxValue).On("w.rkey");
         var where = bounds.Count == 0 ? "" : " WHERE " + string.Join(" AND ", bounds);
         var sql = filter is null
             ? $"SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction} LIMIT {request.Count + 1}"
@@ -181,7 +178,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
     /// so the first keys of each day, merged, are the first of the window.
     /// </summary>
     private static DayPaging DayPaging(SqlParameters p, SearchRequest request, long snapshot) =>
-        new(p.Add(snapshot), request.Cursor is { } cursor ? p.Add(cursor.Key) : null, request.Cursor?.Backward ?? false, request.Count + 1);
+        new(p.Add(snapshot), request.Cursor is { } cursor ? p.Add(cursor.Key) : null, request.Backward, request.Count + 1);
 
     public async Task<long> CountAsync(RecordSession session, SearchRequest request, long snapshot, CancellationToken ct)
     {
