@@ -51,6 +51,15 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         !caller.IsSystem && (type is null || ResourceClasses.Of(type) == ResourceClass.Clinical);
 
     /// <summary>
+    /// Whether the caller's filter keeps a good share of a type's resources, so that a search can walk them in key
+    /// order and check the filter on each (LoneTokenSql): a commune doctor sees their whole station's patients. A
+    /// patient sees one patient's record and a specialist their consults' patients; walking the whole database for
+    /// those would be long, and their searches are planned from the patients' own references instead.
+    /// </summary>
+    public bool SeesWholeStation => caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is not null
+        && !caller.Has(Roles.Patient) && !caller.Has(Roles.Specialist) && !caller.Has(Roles.Coordinator);
+
+    /// <summary>
     /// A SQL predicate keeping rows (of <paramref name="alias"/>, with rkey, type and id columns) the caller may see;
     /// null when nothing needs filtering. <paramref name="type"/> null means rows of any type (system history).
     /// </summary>

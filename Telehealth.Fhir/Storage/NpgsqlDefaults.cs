@@ -13,6 +13,11 @@ public static class NpgsqlDefaults
     /// throughput with this on, measured on the bench database);</item>
     /// <item>no session reset when a connection goes back to the pool: the service keeps no session state (its
     /// advisory locks end with their transactions), and the reset was one more statement per request.</item>
+    /// <item>no JIT compilation (<c>jit=off</c>, sent as a startup option): every statement the service runs reads
+    /// a page or a few rows by index, yet a statement with an access filter has plan costs in the millions (for
+    /// branches it never runs), past PostgreSQL's thresholds for compiling it, and compiling took 1.8 s of a
+    /// commune doctor's 1.8 s search for a common code at a million resources (the walk itself: 29 ms). With it
+    /// off, the same search took 9–14 ms (docs/PERFORMANCE.md, run AT).</item>
     /// </list>
     /// </summary>
     public static string Apply(string connectionString)
@@ -24,6 +29,9 @@ public static class NpgsqlDefaults
             builder.AutoPrepareMinUsages = 2;
         }
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
+        // Options carries other settings too; one that names jit itself is left as it is.
+        if (builder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : builder.Options + " -c jit=off";
         return builder.ConnectionString;
     }
 }

@@ -69,9 +69,11 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             && new CriterionSql(p, clock).ClinicalReferenceKeys(single, request.ResourceType) is { } loneKeys)
             return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, ct, genericPlan: true);
         // A lone token: read from its keys when it has few matches, else by walking the type in key order (LoneTokenSql).
-        if (request.Sort.Count == 0 && unfiltered && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
+        if (request.Sort.Count == 0 && (unfiltered || session.Guard?.SeesWholeStation == true)
+            && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
             return await ReadRowsAsync(session, request,
-                LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, storage, session.Database.IsPostgres), p,
+                LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, storage, session.Database.IsPostgres,
+                    session.Guard?.RowFilter(p, "r", request.ResourceType)), p,
                 $"pg.rkey {(request.Backward ? "DESC" : "ASC")}", [], GenericPlan(session), snapshot, versions, ct);
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();

@@ -1,0 +1,128 @@
+using Hl7.Fhir.Model;
+using Telehealth.Fhir.Tests.Infrastructure;
+using Telehealth.Fhir.Tests.Search;
+
+namespace Telehealth.Fhir.Tests.Access;
+
+/// <summary>
+/// A commune doctor's search by one token (<c>Observation?code=…</c>, <c>Patient?identifier=…</c>), which the server
+/// pages with the doctor's access filter checked on each match in key order (LoneTokenSql): every match the doctor may
+/// see comes once, forward and back, and nothing of another station's patients. Run with the default threshold (the
+/// matches' keys sorted), with a token common from 3 index rows (the walk in key order) and with a walk of 2 resources
+/// (the walk giving way to the sorted keys). The expected pages are worked out from what the test writes.
+/// </summary>
+public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixture<TStore> where TStore : TestStore
+{
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..10];
+
+    private string Station(char which) => $"tyt-{which}-{suffix}";
+
+    private HttpClient Doctor => store.Host.ClientWith(
+        TestTokens.Person("commune_doctor", $"Practitioner/doc-{suffix}", $"Organization/{Station('a')}"));
+
+    /// <summary>
+    /// Stations A and B, five patients each, created in turns; each patient has two observations of the test's code and
+    /// one of another. Station A asked for a consult about B's third patient, which shares that patient with A.
+    /// </summary>
+    private async Task<(List<Patient> Seen, List<Observation> SeenObservations)> SeedAsync()
+    {
+        var system = store.Host.Client;
+        foreach (var which in "ab") await system.PutAsync(new Organization { Id = Station(which), Name = $"Trạm Y tế xã {which}" });
+        var seen = new List<Patient>();
+        var observations = new List<Observation>();
+        for (var k = 0; k < 5; k++)
+            foreach (var which in "ab")
+            {
+                var patient = await system.CreateAsync(new Patient
+                {
+                    Identifier = [new Identifier($"urn:member:{suffix}", "member")],
+                    ManagingOrganization = new ResourceReference($"Organization/{Station(which)}"),
+                });
+                var own = new List<Observation>();
+                foreach (var code in new[] { "hr", "other", "hr" })
+                    own.Add(await system.CreateAsync(new Observation
+                    {
+                        Status = ObservationStatus.Final,
+                        Code = new CodeableConcept($"urn:code:{suffix}", code),
+                        Subject = new ResourceReference($"Patient/{patient.Id}"),
+                    }));
+                var shared = which == 'b' && k == 2;
+                if (which == 'a' || shared)
+                {
+                    seen.Add(patient);
+                    observations.AddRange(own.Where(o => o.Code.Coding[0].Code == "hr"));
+                }
+                if (shared)
+                    await system.CreateAsync(new ServiceRequest
+                    {
+                        Status = RequestStatus.Active,
+                        Intent = RequestIntent.Order,
+                        Subject = new ResourceReference($"Patient/{patient.Id}"),
+                        Requester = new ResourceReference($"Organization/{Station('a')}"),
+                    });
+            }
+        return (seen, observations);
+    }
+
+    [Fact]
+    public async Task A_commune_doctor_pages_through_their_patients_matches_once_each_and_no_others()
+    {
+        var (patients, observations) = await SeedAsync();
+        var doctor = Doctor;
+
+        await AssertPagesAsync(doctor, $"Observation?code=urn:code:{suffix}|hr&_count=2", observations.Select(o => o.Id));
+        await AssertPagesAsync(doctor, $"Observation?code=hr,nothing-{suffix}&_count=3",
+            observations.Select(o => o.Id), others: true);
+        await AssertPagesAsync(doctor, $"Patient?identifier=urn:member:{suffix}|member&_count=2", patients.Select(p => p.Id));
+        Assert.Empty(await doctor.IdsAsync($"Observation?code=urn:code:{suffix}|none"));
+    }
+
+    /// <summary>
+    /// Follows next links, then previous links back, and checks both walks. <paramref name="others"/>: the code alone
+    /// also matches other tests' observations of the doctor's station, which are not this test's to list; only this
+    /// test's are checked for, each once and in order.
+    /// </summary>
+    private static async Task AssertPagesAsync(HttpClient doctor, string query, IEnumerable<string> expected, bool others = false)
+    {
+        var pages = new List<Bundle> { await doctor.SearchAsync(query) };
+        while (Next(pages[^1], "next") is { } next)
+        {
+            Assert.True(pages.Count < 50, "The next links never end.");
+            pages.Add(await doctor.SearchAsync(next));
+        }
+        var back = new List<Bundle> { pages[^1] };
+        while (Next(back[^1], "previous") is { } previous)
+        {
+            Assert.True(back.Count < 50, "The previous links never end.");
+            back.Add(await doctor.SearchAsync(previous));
+        }
+        back.Reverse();
+        var forward = pages.SelectMany(Ids).ToList();
+        var backward = back.SelectMany(Ids).ToList();
+        var wanted = expected.ToList();
+        if (others)
+        {
+            forward = forward.Where(wanted.Contains).ToList();
+            backward = backward.Where(wanted.Contains).ToList();
+        }
+        Assert.Equal(wanted, forward);
+        Assert.Equal(wanted, backward);
+    }
+
+    private static string? Next(Bundle bundle, string relation) => bundle.Link.FirstOrDefault(l => l.Relation == relation)?.Url;
+
+    private static IEnumerable<string> Ids(Bundle bundle) =>
+        bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id);
+}
+
+public sealed class SqliteFilteredLoneTokenTests(SqliteStore store) : FilteredLoneTokenTests<SqliteStore>(store);
+
+public sealed class PostgresFilteredLoneTokenTests(PostgresStore store) : FilteredLoneTokenTests<PostgresStore>(store);
+
+public sealed class SqliteCommonFilteredLoneTokenTests(CommonTokenSqliteStore store) : FilteredLoneTokenTests<CommonTokenSqliteStore>(store);
+
+public sealed class PostgresCommonFilteredLoneTokenTests(CommonTokenPostgresStore store) : FilteredLoneTokenTests<CommonTokenPostgresStore>(store);
+
+public sealed class SqliteShortWalkFilteredLoneTokenTests(ShortWalkSqliteStore store) : FilteredLoneTokenTests<ShortWalkSqliteStore>(store);
+
+public sealed class PostgresShortWalkFilteredLoneTokenTests(ShortWalkPostgresStore store) : FilteredLoneTokenTests<ShortWalkPostgresStore>(store);

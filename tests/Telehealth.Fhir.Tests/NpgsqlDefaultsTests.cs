@@ -1,0 +1,33 @@
+using Npgsql;
+using Telehealth.Fhir.Storage;
+using Telehealth.Fhir.Tests.Infrastructure;
+
+namespace Telehealth.Fhir.Tests;
+
+/// <summary>The service's connections to PostgreSQL run without JIT compilation, unless the connection string says otherwise.</summary>
+public sealed class NpgsqlDefaultsTests
+{
+    private static async Task<string?> ShowAsync(string connectionString, string setting)
+    {
+        await using var connection = new NpgsqlConnection(NpgsqlDefaults.Apply(connectionString));
+        await connection.OpenAsync();
+        await using var cmd = new NpgsqlCommand($"SHOW {setting}", connection);
+        return (string?)await cmd.ExecuteScalarAsync();
+    }
+
+    [Fact]
+    public async Task Connections_run_without_jit_and_keep_other_startup_options()
+    {
+        Assert.Equal("off", await ShowAsync(PostgresStore.ServerConnectionString, "jit"));
+        var withOptions = new NpgsqlConnectionStringBuilder(PostgresStore.ServerConnectionString) { Options = "-c statement_timeout=7s" }.ToString();
+        Assert.Equal("off", await ShowAsync(withOptions, "jit"));
+        Assert.Equal("7s", await ShowAsync(withOptions, "statement_timeout"));
+    }
+
+    [Fact]
+    public async Task A_connection_string_that_sets_jit_itself_is_followed()
+    {
+        var jitOn = new NpgsqlConnectionStringBuilder(PostgresStore.ServerConnectionString) { Options = "-c jit=on" }.ToString();
+        Assert.Equal("on", await ShowAsync(jitOn, "jit"));
+    }
+}
