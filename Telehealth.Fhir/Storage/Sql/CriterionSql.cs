@@ -48,17 +48,13 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
     }
 
     /// <summary>
-    /// Whether the resource keyed <paramref name="key"/> has an index row the criterion matches, found among that
-    /// resource's own rows (by <c>ix_*_rkey</c>) and checked once for each resource it is asked of. The type is left
-    /// out (a resource's index rows are of its own type) so that the criterion's own index, which begins with the
-    /// type, is no candidate: a generic plan, which cannot tell a common value from a rare one, took it to probe for
-    /// the key among every match's rows (a million buffers for a page of a common code). OFFSET 0 keeps it a check
-    /// per resource: as a semi-join, a generic plan would read every match first.
+    /// The keys of the criterion's rows among the rows of its index table that <paramref name="window"/> selects
+    /// (whole rows, <c>SELECT x.* …</c>), in the window's order.
     /// </summary>
-    public string MatchesRowsOf(ParameterCriterion c, string key)
+    public string MatchesIn(ParameterCriterion c, string type, string window)
     {
-        var (i, table, param, matches) = IndexMatch(c);
-        return $"EXISTS (SELECT 1 FROM {table} {i} WHERE {i}.rkey = {key} AND {i}.param = {p.Add(param)} AND ({matches}) LIMIT 1 OFFSET 0)";
+        var (i, _, param, matches) = IndexMatch(c);
+        return $"SELECT {i}.rkey FROM ({window}) {i} WHERE {i}.type = {p.Add(type)} AND {i}.param = {p.Add(param)} AND ({matches})";
     }
 
     private (string Alias, string Table, string Param, string Matches) IndexMatch(ParameterCriterion c)

@@ -5,25 +5,24 @@ namespace Telehealth.Fhir.Storage.Sql;
 
 /// <summary>
 /// The page of a search by one token parameter alone (<c>Patient?identifier=…</c>, <c>Observation?code=…</c>), with
-/// no sort, by a caller who sees every resource of the type or a commune doctor (whose access filter is then checked
-/// on each match in key order, see <c>AccessGuard.SeesWholeStation</c>). How best to find the first matches in key order depends on how many there are, and
-/// a plan cached for one value is wrong for another: a generic plan that reads every match and sorts them took
-/// 0.7–1 s for the 105,358 heart rates of the 1M bench database, while a plan that walks the type's resources in key
-/// order and checks each one would walk all 600,000 observations for an identifier that none has. Ordering the
-/// token index by key as well (as lone references are) made every create cost PostgreSQL a third more (run AO).
-/// So the statement first looks whether the token has <c>commonAt</c> index rows
-/// (<see cref="StorageOptions.CommonTokenAt"/>; a resource with two matching codings has two), and runs one of two
-/// branches, each with a plan that does not depend on the values:
+/// no sort, by a caller who sees every resource of the type or by a commune doctor, whose access filter is then
+/// checked on each match in key order (<c>AccessGuard.SeesWholeStation</c>). How best to find the first matches in
+/// key order depends on how many there are, and a plan cached for one value is wrong for another: a generic plan that
+/// reads every match and sorts them took 0.7–1 s for the 105,358 heart rates of the 1M bench database, while a walk in
+/// key order would read the whole index for an identifier that none has. Ordering the token index by key as well (as
+/// lone references are) made every create cost PostgreSQL a third more (run AO). So the statement first looks whether
+/// the token has <c>commonAt</c> index rows (<see cref="StorageOptions.CommonTokenAt"/>; a resource with two matching
+/// codings has two), and runs one of two branches, each with a plan that does not depend on the values:
 /// <list type="bullet">
 /// <item>fewer (an identifier, a rare code): the matches' keys from the index, sorted; at most
 /// <c>commonAt</c> of them;</item>
-/// <item>as many or more (a common code, a gender): resources in key order (of every type: the type is compared
-/// first, without an index), each of the type checked against its own index rows, until the page is full; a page
-/// of 20 walks on average <c>20 × resources / matches</c> of them. The walk reads at most <c>walkBudget</c>
-/// (<see cref="StorageOptions.TokenWalkBudget"/>) resources past the cursor: where the matches cluster in time (a
-/// code used only lately, one no longer used), it would walk every resource between them (1.8 s at 1M for a code on
-/// the last 10,000 observations, docs/PERFORMANCE.md run AR), so when the budget does not fill the page and more
-/// resources lie beyond it, the matches after the cursor are sorted instead, as in the first branch.</item>
+/// <item>as many or more (a common code, a gender): the token index's rows in key order, of every type and parameter
+/// (the condition on them is checked on each row, without an index), until the page is full; a page of 20 reads on
+/// average <c>20 × rows / matches</c> of them. The walk reads at most <c>walkBudget</c>
+/// (<see cref="StorageOptions.TokenWalkBudget"/>) rows past the cursor: where the matches cluster in time (a code
+/// used only lately, one no longer used), it would read every row between them (1.8 s at 1M for a code on the last
+/// 10,000 observations, docs/PERFORMANCE.md run AR), so when the budget does not fill the page and more rows lie
+/// beyond it, the matches after the cursor are sorted instead, as in the first branch.</item>
 /// </list>
 /// The other branch sits under a condition on that answer that is false, and is not run.
 /// </summary>
@@ -66,18 +65,25 @@ internal static class LoneTokenSql
         // whole statement for a common code at 1M: 0.49-0.59 ms against 0.64-0.74). SELECT 1 over the keys lets
         // PostgreSQL read the index alone; selecting the key itself took 4.4-5.9 ms, from the table.
         var common = $"SELECT EXISTS (SELECT 1 FROM ({criteria.Keys(c, type)}) k LIMIT 1 OFFSET {commonAt - 1}) AS c";
-        // The walk: at most walkBudget resources past the cursor in key order, each of the type checked against its
-        // own index rows, until the page is full. The type is compared as an expression, which no index serves:
-        // SQLite's planner, without statistics, took the index on (type, last_updated) and read every resource of the
-        // type (500,000 in 0.6-0.9 s) to sort them, where the walk in key order stops at the page's end (5-23 ms).
-        var window = Gated("SELECT x.rkey, x.type, x.deleted, x.id FROM resource x", bounds.On("x.rkey"), $" ORDER BY x.rkey {direction}",
-            walkBudget, "(SELECT c FROM n)");
-        var walk = $"SELECT r.rkey FROM ({window}) r WHERE r.type || '' = {p.Add(type)} AND r.deleted = 0 " +
-                   $"AND {criteria.MatchesRowsOf(c, "r.rkey")}{(visible is null ? "" : $" AND {visible}")} ORDER BY r.rkey {direction} LIMIT {limit}";
-        // The walk is the answer when it filled the page, or when its budget reached past the last key (fewer
-        // resources than the budget lie past the cursor). Otherwise the matches cluster somewhere beyond the budget
+        // The walk: the token index's rows in key order, at most walkBudget of them past the cursor, until the page
+        // is full. A resource's index rows are those of its current version (none once deleted), so the rows alone
+        // say which resources match: one descent of ix_token_rkey and a run along its leaves, 19-27 buffers for a
+        // page of a common code at 1M, where checking each resource of the walk against its own rows by key took
+        // 2,972 (a descent each, one level deeper at 1M than at 100k). The window's LIMIT keeps the condition on the
+        // type and value outside it, so no plan can take the value's index instead.
+        var window = Gated("SELECT x.* FROM ix_token x", bounds.On("x.rkey"), $" ORDER BY x.rkey {direction}", walkBudget, "(SELECT c FROM n)");
+        // SQLite sorts again for an ORDER BY over a subquery, reading the whole window before the first row; its
+        // subquery runs as a co-routine that hands its rows on in the window's order, and the outer query keeps it.
+        var inOrder = postgres ? $" ORDER BY m.rkey {direction}" : "";
+        var matches = $"SELECT DISTINCT m.rkey FROM ({criteria.MatchesIn(c, type, window)}) m";
+        var walk = visible is null
+            ? $"{matches}{inOrder} LIMIT {limit}"
+            : $"SELECT k.rkey FROM ({matches}{inOrder}) k JOIN resource r ON r.rkey = k.rkey WHERE {visible}" +
+              $"{(postgres ? $" ORDER BY k.rkey {direction}" : "")} LIMIT {limit}";
+        // The walk is the answer when it filled the page, or when its budget reached past the last key (fewer index
+        // rows than the budget lie past the cursor). Otherwise the matches cluster somewhere beyond the budget
         // (a code used only lately, one no longer used), and the matches after the cursor are sorted instead.
-        var done = $"SELECT ((SELECT COUNT(*) FROM b) >= {limit} OR NOT EXISTS (SELECT 1 FROM resource y{Where(bounds.On("y.rkey"))} " +
+        var done = $"SELECT ((SELECT COUNT(*) FROM b) >= {limit} OR NOT EXISTS (SELECT 1 FROM ix_token y{Where(bounds.On("y.rkey"))} " +
                    $"ORDER BY y.rkey {direction} LIMIT 1 OFFSET {walkBudget - 1})) AS d";
         const string walked = "((SELECT c FROM n) AND (SELECT d FROM f))";
         const string sorts = "(NOT (SELECT c FROM n) OR NOT (SELECT d FROM f))";

@@ -162,7 +162,7 @@ public sealed class PostgresLoneCriterionPagingTests(PostgresStore store) : Lone
 
 /// <summary>
 /// The same with a token counting as common from 3 index rows (Fhir:Storage:CommonTokenAt) instead of 5,000: the lone
-/// token and code searches, with 7 and 18 matches, then take the branch that walks the type's resources in key order
+/// token and code searches, with 7 and 18 matches, then take the branch that walks the token index in key order
 /// (LoneTokenSql); with the default they take the one that sorts the matches' keys.
 /// </summary>
 public sealed class SqliteCommonTokenPagingTests(CommonTokenSqliteStore store) : LoneCriterionPagingTests<CommonTokenSqliteStore>(store);
@@ -170,7 +170,7 @@ public sealed class SqliteCommonTokenPagingTests(CommonTokenSqliteStore store) :
 public sealed class PostgresCommonTokenPagingTests(CommonTokenPostgresStore store) : LoneCriterionPagingTests<CommonTokenPostgresStore>(store);
 
 /// <summary>
-/// The same with the walk stopping after 2 resources (Fhir:Storage:TokenWalkBudget): it then rarely fills a page, and
+/// The same with the walk stopping after 2 index rows (Fhir:Storage:TokenWalkBudget): it then rarely fills a page, and
 /// the matches after the cursor are sorted instead, as for a code whose matches cluster beyond the budget.
 /// </summary>
 public sealed class SqliteShortWalkPagingTests(ShortWalkSqliteStore store) : LoneCriterionPagingTests<ShortWalkSqliteStore>(store);
