@@ -191,6 +191,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// </summary>
     private string Visible(SqlParameters p, string alias, string? type)
     {
+        if (caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is { } self) return OwnRecord(p, alias, type, self);
         if (rules.AllowedPatient(p, caller) is not { } allowed) return "1 = 0";
         var x = p.Alias("acc");
         var refers = $"EXISTS (SELECT 1 FROM ix_reference {x} WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' " +
@@ -198,6 +199,24 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         if (type is not null && type != "Patient") return refers;
         var patient = type is null ? $"({alias}.type = 'Patient' AND {allowed(alias + ".id")})" : allowed(alias + ".id");
         return $"({patient} OR {refers})";
+    }
+
+    /// <summary>
+    /// A patient's own record: the patient, and what refers to them, as the set of those keys, which the database
+    /// reads first (a patient is named by a few dozen resources). Written as a check on each row, as for the other
+    /// roles, a search walked the type's resources in key order: a patient's first page of their observations took
+    /// 1.0 s at a million resources, of their heart rates 0.6 s.
+    /// </summary>
+    private static string OwnRecord(SqlParameters p, string alias, string? type, string self)
+    {
+        var id = p.Add(self);
+        var x = p.Alias("own");
+        // AuditEvents are never checked against this (they are not clinical records), and leaving theirs out lets the
+        // database use ix_reference_target_clinical: with them, a patient's references are mostly the audit trail
+        // of their reads, in no index by target (2,412 rows and a scan of the whole table for a bench patient).
+        var refers = $"SELECT {x}.rkey FROM ix_reference {x} WHERE {x}.target_type = 'Patient' AND {x}.target_id = {id} AND {x}.type <> 'AuditEvent'";
+        if (type is not null && type != "Patient") return $"{alias}.rkey IN ({refers})";
+        return $"{alias}.rkey IN (SELECT {x}p.rkey FROM resource {x}p WHERE {x}p.type = 'Patient' AND {x}p.id = {id} UNION ALL {refers})";
     }
 
     private bool ScopesAllow(string type, char permission) =>

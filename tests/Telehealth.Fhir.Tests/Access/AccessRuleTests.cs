@@ -105,6 +105,16 @@ public abstract class AccessRuleTests<TStore>(TStore store) : IClassFixture<TSto
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(patient, "Patient/a2"));
         Assert.Equal(["obs-a1"], await patient.IdsAsync("Observation"));
         Assert.Equal(["a1"], (await patient.SearchAsync("Patient/a1/$everything?_type=Patient")).Entry.Select(e => e.Resource.Id));
+        // Searches, counts and histories are read from the patient's own keys (AccessGuard.OwnRecord).
+        Assert.Equal(["obs-a1"], await patient.IdsAsync("Observation?code=http://loinc.org|8867-4"));
+        Assert.Equal(["a1"], await patient.IdsAsync("Patient"));
+        Assert.Empty(await patient.IdsAsync("Patient?_id=a2,b1"));
+        Assert.Equal(1, await patient.CountAsync("Observation"));
+        var history = await patient.SearchAsync("_history?_count=500");
+        string[] others = ["/Patient/a2", "/Patient/b1", "/Observation/obs-a2", "/Observation/obs-b1", "/ServiceRequest/consult-a2", "/Consent/consent-b1"];
+        Assert.DoesNotContain(history.Entry, e => others.Any(e.FullUrl.EndsWith) || e.FullUrl.Contains("/AuditEvent/"));
+        Assert.Contains(history.Entry, e => e.FullUrl.EndsWith("/Observation/obs-a1"));
+        Assert.Contains(history.Entry, e => e.FullUrl.EndsWith("/ServiceRequest/consult-a1"));
 
         var before = await store.Host.Client.LatestChangeAsync();
         var write = await patient.PostAsync("Observation", FhirHttp.Content(Observation("mine", "a1")));
