@@ -18,6 +18,10 @@ public static class NpgsqlDefaults
     /// branches it never runs), past PostgreSQL's thresholds for compiling it, and compiling took 1.8 s of a
     /// commune doctor's 1.8 s search for a common code at a million resources (the walk itself: 29 ms). With it
     /// off, the same search took 9–14 ms (docs/PERFORMANCE.md, run AT).</item>
+    /// <item>no parallel workers for one statement (<c>max_parallel_workers_per_gather=0</c>): the service runs many
+    /// short statements at once, and a plan that split one page over workers took a core from each of the others.
+    /// With an access filter the planner chose them for a name's matches: a commune doctor's <c>name=nguyen</c> at
+    /// 1M took 58 ms with two workers and 25 ms without, <c>family=tran</c> 105 and 11 ms.</item>
     /// </list>
     /// </summary>
     public static string Apply(string connectionString)
@@ -29,9 +33,13 @@ public static class NpgsqlDefaults
             builder.AutoPrepareMinUsages = 2;
         }
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
-        // Options carries other settings too; one that names jit itself is left as it is.
-        if (builder.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
-            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : builder.Options + " -c jit=off";
+        // Options may carry other settings too; a setting it names itself is left as it is.
+        foreach (var (name, value) in SessionSettings)
+            if (builder.Options?.Contains(name + "=", StringComparison.OrdinalIgnoreCase) != true)
+                builder.Options = $"{builder.Options} -c {name}={value}".Trim();
         return builder.ConnectionString;
     }
+
+    /// <summary>PostgreSQL settings each connection starts with (see <see cref="Apply"/>).</summary>
+    private static readonly (string Name, string Value)[] SessionSettings = [("jit", "off"), ("max_parallel_workers_per_gather", "0")];
 }

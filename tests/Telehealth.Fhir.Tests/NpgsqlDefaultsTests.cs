@@ -4,7 +4,10 @@ using Telehealth.Fhir.Tests.Infrastructure;
 
 namespace Telehealth.Fhir.Tests;
 
-/// <summary>The service's connections to PostgreSQL run without JIT compilation, unless the connection string says otherwise.</summary>
+/// <summary>
+/// The service's connections to PostgreSQL run without JIT compilation and without parallel workers, unless the
+/// connection string says otherwise.
+/// </summary>
 public sealed class NpgsqlDefaultsTests
 {
     private static async Task<string?> ShowAsync(string connectionString, string setting)
@@ -16,12 +19,14 @@ public sealed class NpgsqlDefaultsTests
     }
 
     [Fact]
-    public async Task Connections_run_without_jit_and_keep_other_startup_options()
+    public async Task Connections_run_without_jit_or_parallel_workers_and_keep_other_startup_options()
     {
         Assert.Equal("off", await ShowAsync(PostgresStore.ServerConnectionString, "jit"));
+        Assert.Equal("0", await ShowAsync(PostgresStore.ServerConnectionString, "max_parallel_workers_per_gather"));
         var withOptions = new NpgsqlConnectionStringBuilder(PostgresStore.ServerConnectionString) { Options = "-c statement_timeout=7s" }.ToString();
         Assert.Equal("off", await ShowAsync(withOptions, "jit"));
         Assert.Equal("7s", await ShowAsync(withOptions, "statement_timeout"));
+        Assert.Equal("0", await ShowAsync(withOptions, "max_parallel_workers_per_gather"));
     }
 
     [Fact]
@@ -29,5 +34,6 @@ public sealed class NpgsqlDefaultsTests
     {
         var jitOn = new NpgsqlConnectionStringBuilder(PostgresStore.ServerConnectionString) { Options = "-c jit=on" }.ToString();
         Assert.Equal("on", await ShowAsync(jitOn, "jit"));
+        Assert.Equal("0", await ShowAsync(jitOn, "max_parallel_workers_per_gather"));
     }
 }
