@@ -6,7 +6,7 @@
 #   PG_EXPLAIN_SLOW_MS=30 bench/run-fhir-bench.sh  # also keep plans of statements over 30 ms (bench/results/postgres-slow.log)
 #   PG_STAT_STATEMENTS=1 bench/run-fhir-bench.sh # also count each statement's time (pg_stat_statements; see it while HOLD=1)
 #   HOLD=1 bench/run-fhir-bench.sh               # keep the cluster and services up afterwards (for EXPLAIN) until Ctrl-C;
-#                                                # bench/results/tokens.txt then has the service's and the doctor's tokens
+#                                                # bench/results/tokens.txt then has the service's, the doctor's and the patient's tokens
 #
 # Starts a durable throwaway PostgreSQL (fsync on), the identity service (SQLite, demo clients and accounts), the
 # record service (Release) on PostgreSQL checking tokens against it, a second record-service instance on the same
@@ -56,10 +56,12 @@ mkdir -p "$ROOT/bench/results"
 ID_PORT="$(free_port)"
 IDENTITY="http://127.0.0.1:$ID_PORT"
 log "starting the identity service on $IDENTITY (SQLite in $WORK)"
-# The demo commune doctor works at the bench data's first station, so the access rules give them every sixth patient.
+# The demo commune doctor works at the bench data's first station, so the access rules give them every sixth patient;
+# the demo patient's record is the bench's patient 24 (DataGenerator.PatientId).
 (cd "$ROOT/identity/Telehealth.Identity" && exec env ASPNETCORE_URLS="$IDENTITY" Identity__Issuer="$IDENTITY" \
   Identity__Storage__Provider=Sqlite Identity__Storage__ConnectionString="Data Source=$WORK/identity.db" \
   Identity__KeyFolder="$WORK/keys" Demo__Load=true "Demo__Accounts__bs.xa__Organization=Organization/tram-phu-tuc" \
+  "Demo__Accounts__benhnhan__FhirUser=Patient/bn-0000024" \
   Logging__LogLevel__Default=Warning \
   dotnet "$ROOT/identity/Telehealth.Identity/bin/Release/net10.0/Telehealth.Identity.dll" >"$ROOT/bench/results/identity.log" 2>&1) &
 PIDS+=($!)

@@ -31,9 +31,14 @@ http.DefaultRequestHeaders.Authorization = new("Bearer", await BenchTokens.Servi
 using var doctorHttp = new HttpClient { BaseAddress = http.BaseAddress };
 doctorHttp.DefaultRequestHeaders.Authorization = new("Bearer",
     await BenchTokens.UserTokenAsync(identity.BaseAddress!, "bs.xa", "Telehealth@2026", "openid fhirUser user/*.rs"));
+// The demo patient, whose record is a bench patient's (set by the bench script): their searches go through the access rules too.
+using var patientHttp = new HttpClient { BaseAddress = http.BaseAddress };
+patientHttp.DefaultRequestHeaders.Authorization = new("Bearer",
+    await BenchTokens.UserTokenAsync(identity.BaseAddress!, "benhnhan", "Telehealth@2026", "openid fhirUser patient/*.rs"));
 // HOLD=1 runs keep the services up for a closer look; the tokens let curl or wrk act as the same callers.
 if (Environment.GetEnvironmentVariable("BENCH_TOKENS") is { Length: > 0 } tokensFile)
-    await File.WriteAllLinesAsync(tokensFile, [http.DefaultRequestHeaders.Authorization!.Parameter!, doctorHttp.DefaultRequestHeaders.Authorization!.Parameter!]);
+    await File.WriteAllLinesAsync(tokensFile, [http.DefaultRequestHeaders.Authorization!.Parameter!, doctorHttp.DefaultRequestHeaders.Authorization!.Parameter!,
+        patientHttp.DefaultRequestHeaders.Authorization!.Parameter!]);
 using var uncheckedHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(options.Unchecked.TrimEnd('/') + "/") };
 var (bare, bareUrl) = await BareEndpoint.StartAsync(options.Postgres);
 using var bareHttp = new HttpClient { BaseAddress = new Uri(bareUrl.TrimEnd('/') + "/bare/") };
@@ -65,7 +70,7 @@ foreach (var target in options.Patients)
     Say("");
     TableHeader();
     Say($"| transaction bundles of {options.Bundle * DataGenerator.ResourcesPerPatient} resources (load phase) | {load.Count:N0} | {load.Errors} | {load.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s | {load.P50:F1} | {load.P95:F1} | {load.P99:F1} |");
-    var searches = BenchSearches.For(http, loaded, options.Clients);
+    var searches = BenchSearches.For(http, loaded, options.Clients).Concat(BenchSearches.ForCallers(doctorHttp, patientHttp)).ToList();
     // The loads warmed the checked instance; warm the others alike (JIT, connection pools) before measuring.
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(uncheckedHttp, Pick(c, i)));
     await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, (c, i) => ReadAsync(doctorHttp, PickOwn(c, i)));
