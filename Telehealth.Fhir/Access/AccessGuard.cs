@@ -37,7 +37,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         foreach (var chunk in candidates.Select(r => r.Key).Chunk(500))
         {
             var q = new SqlParameters();
-            var f = RowFilter(q, "r", null)!;
+            var f = RowFilter(q, "r", null, perRow: true)!;
             var keys = string.Join(", ", chunk.Select(k => q.Add(k)));
             await using var cmd = session.Command($"SELECT r.rkey FROM resource r WHERE r.rkey IN ({keys}) AND {f}", [.. q.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -62,14 +62,15 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// <summary>
     /// A SQL predicate keeping rows (of <paramref name="alias"/>, with rkey, type and id columns) the caller may see;
     /// null when nothing needs filtering. <paramref name="type"/> null means rows of any type (system history).
+    /// <paramref name="perRow"/>: the rows are a few known ones (a page's includes), not a search's.
     /// </summary>
-    public string? RowFilter(SqlParameters p, string alias, string? type)
+    public string? RowFilter(SqlParameters p, string alias, string? type, bool perRow = false)
     {
         if (!FiltersRows(type)) return null;
-        if (type is not null) return Visible(p, alias, type);
+        if (type is not null) return Visible(p, alias, type, perRow);
         var clinical = string.Join(", ", ResourceClasses.Clinical.Select(t => p.Add(t)));
         var other = $"({alias}.type NOT IN ({clinical})" + (caller.Has(Roles.PlatformAdmin) ? ")" : $" AND {alias}.type <> 'AuditEvent')");
-        return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias, null)}))" : other;
+        return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias, null, perRow)}))" : other;
     }
 
     /// <summary>
@@ -84,7 +85,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         if (caller.IsSystem || ResourceClasses.Of(type) != ResourceClass.Clinical) return null;
         return caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is not null
             ? new ReadCheck(null, PatientAccessSql.SolePatient(alias, type, current))
-            : new ReadCheck(Visible(p, alias, type), null);
+            : new ReadCheck(Visible(p, alias, type, perRow: true), null);
     }
 
     /// <summary>Whether the commune doctor's station manages this patient (null: the resource names no single patient).</summary>
@@ -189,9 +190,12 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// "The row is a patient the caller may see, or refers to one" (a Patient also through its links). With the
     /// type known, only what can hold for it is written out: the statement stays small to plan.
     /// </summary>
-    private string Visible(SqlParameters p, string alias, string? type)
+    private string Visible(SqlParameters p, string alias, string? type, bool perRow)
     {
-        if (caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is { } self) return OwnRecord(p, alias, type, self);
+        if (caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is { } self) return RecordsOf(p, alias, type, p.Add(self));
+        // A hospital's records can be many (every patient of its recent consults): as a set for searches, which read a
+        // page of them; a read by id, or a page's includes, checks its own few rows instead.
+        if (!perRow && rules.HospitalPatients(p, caller) is { } hospitals) return RecordsOf(p, alias, type, hospitals);
         if (rules.AllowedPatient(p, caller) is not { } allowed) return "1 = 0";
         var x = p.Alias("acc");
         var refers = $"EXISTS (SELECT 1 FROM ix_reference {x} WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' " +
@@ -202,21 +206,22 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     }
 
     /// <summary>
-    /// A patient's own record: the patient, and what refers to them, as the set of those keys, which the database
-    /// reads first (a patient is named by a few dozen resources). Written as a check on each row, as for the other
-    /// roles, a search walked the type's resources in key order: a patient's first page of their observations took
-    /// 1.0 s at a million resources, of their heart rates 0.6 s.
+    /// The records of the patients <paramref name="ids"/> lists (a parameter or a SELECT of ids): those patients and
+    /// what refers to them, as the set of their keys, which the database reads first. For a patient (their own
+    /// record, a few dozen resources) and for a specialist or coordinator (their hospital's consults' patients, see
+    /// <see cref="PatientAccessSql.HospitalPatients"/>). Written as a check on each row, as for commune doctors, a
+    /// search walked the type's resources in key order: a patient's first page of their observations took 1.0 s at a
+    /// million resources, of their heart rates 0.6 s; a specialist's search by a common code 1.0 s.
     /// </summary>
-    private static string OwnRecord(SqlParameters p, string alias, string? type, string self)
+    private static string RecordsOf(SqlParameters p, string alias, string? type, string ids)
     {
-        var id = p.Add(self);
         var x = p.Alias("own");
         // AuditEvents are never checked against this (they are not clinical records), and leaving theirs out lets the
         // database use ix_reference_target_clinical: with them, a patient's references are mostly the audit trail
         // of their reads, in no index by target (2,412 rows and a scan of the whole table for a bench patient).
-        var refers = $"SELECT {x}.rkey FROM ix_reference {x} WHERE {x}.target_type = 'Patient' AND {x}.target_id = {id} AND {x}.type <> 'AuditEvent'";
+        var refers = $"SELECT {x}.rkey FROM ix_reference {x} WHERE {x}.target_type = 'Patient' AND {x}.target_id IN ({ids}) AND {x}.type <> 'AuditEvent'";
         if (type is not null && type != "Patient") return $"{alias}.rkey IN ({refers})";
-        return $"{alias}.rkey IN (SELECT {x}p.rkey FROM resource {x}p WHERE {x}p.type = 'Patient' AND {x}p.id = {id} UNION ALL {refers})";
+        return $"{alias}.rkey IN (SELECT {x}p.rkey FROM resource {x}p WHERE {x}p.type = 'Patient' AND {x}p.id IN ({ids}) UNION ALL {refers})";
     }
 
     private bool ScopesAllow(string type, char permission) =>
