@@ -37,7 +37,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         foreach (var chunk in candidates.Select(r => r.Key).Chunk(500))
         {
             var q = new SqlParameters();
-            var f = RowFilter(q, "r", null, perRow: true)!;
+            var f = RowFilter(q, "r", null)!;
             var keys = string.Join(", ", chunk.Select(k => q.Add(k)));
             await using var cmd = session.Command($"SELECT r.rkey FROM resource r WHERE r.rkey IN ({keys}) AND {f}", [.. q.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -53,8 +53,10 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// <summary>
     /// Whether the caller's filter keeps a good share of a type's resources, so that a search can walk them in key
     /// order and check the filter on each (LoneTokenSql): a commune doctor sees their whole station's patients. A
-    /// patient sees one patient's record and a specialist their consults' patients; walking the whole database for
-    /// those would be long, and their searches are planned from the patients' own references instead.
+    /// patient sees one patient's record (searched as the set of its keys, <see cref="OwnRecord"/>) and a specialist
+    /// their hospital's consults' patients; walking the whole database for those would be long. Read as a set, a
+    /// hospital's patients cost more than the walk: with 3,000 consults addressed to it, a specialist's searches took
+    /// 1.2–4.1 s that way at 1M, against 19–412 ms checking each match (docs/PERFORMANCE.md, run AV).
     /// </summary>
     public bool SeesWholeStation => caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is not null
         && !caller.Has(Roles.Patient) && !caller.Has(Roles.Specialist) && !caller.Has(Roles.Coordinator);
@@ -62,15 +64,14 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// <summary>
     /// A SQL predicate keeping rows (of <paramref name="alias"/>, with rkey, type and id columns) the caller may see;
     /// null when nothing needs filtering. <paramref name="type"/> null means rows of any type (system history).
-    /// <paramref name="perRow"/>: the rows are a few known ones (a page's includes), not a search's.
     /// </summary>
-    public string? RowFilter(SqlParameters p, string alias, string? type, bool perRow = false)
+    public string? RowFilter(SqlParameters p, string alias, string? type)
     {
         if (!FiltersRows(type)) return null;
-        if (type is not null) return Visible(p, alias, type, perRow);
+        if (type is not null) return Visible(p, alias, type);
         var clinical = string.Join(", ", ResourceClasses.Clinical.Select(t => p.Add(t)));
         var other = $"({alias}.type NOT IN ({clinical})" + (caller.Has(Roles.PlatformAdmin) ? ")" : $" AND {alias}.type <> 'AuditEvent')");
-        return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias, null, perRow)}))" : other;
+        return AccessRules.SeesClinical(caller) ? $"({other} OR ({alias}.type IN ({clinical}) AND {Visible(p, alias, null)}))" : other;
     }
 
     /// <summary>
@@ -85,7 +86,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         if (caller.IsSystem || ResourceClasses.Of(type) != ResourceClass.Clinical) return null;
         return caller.Has(Roles.CommuneDoctor) && caller.OrganizationId is not null
             ? new ReadCheck(null, PatientAccessSql.SolePatient(alias, type, current))
-            : new ReadCheck(Visible(p, alias, type, perRow: true), null);
+            : new ReadCheck(Visible(p, alias, type), null);
     }
 
     /// <summary>Whether the commune doctor's station manages this patient (null: the resource names no single patient).</summary>
@@ -190,12 +191,9 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// "The row is a patient the caller may see, or refers to one" (a Patient also through its links). With the
     /// type known, only what can hold for it is written out: the statement stays small to plan.
     /// </summary>
-    private string Visible(SqlParameters p, string alias, string? type, bool perRow)
+    private string Visible(SqlParameters p, string alias, string? type)
     {
-        if (caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is { } self) return RecordsOf(p, alias, type, p.Add(self));
-        // A hospital's records can be many (every patient of its recent consults): as a set for searches, which read a
-        // page of them; a read by id, or a page's includes, checks its own few rows instead.
-        if (!perRow && rules.HospitalPatients(p, caller) is { } hospitals) return RecordsOf(p, alias, type, hospitals);
+        if (caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is { } self) return OwnRecord(p, alias, type, self);
         if (rules.AllowedPatient(p, caller) is not { } allowed) return "1 = 0";
         var x = p.Alias("acc");
         var refers = $"EXISTS (SELECT 1 FROM ix_reference {x} WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' " +
@@ -206,22 +204,21 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     }
 
     /// <summary>
-    /// The records of the patients <paramref name="ids"/> lists (a parameter or a SELECT of ids): those patients and
-    /// what refers to them, as the set of their keys, which the database reads first. For a patient (their own
-    /// record, a few dozen resources) and for a specialist or coordinator (their hospital's consults' patients, see
-    /// <see cref="PatientAccessSql.HospitalPatients"/>). Written as a check on each row, as for commune doctors, a
-    /// search walked the type's resources in key order: a patient's first page of their observations took 1.0 s at a
-    /// million resources, of their heart rates 0.6 s; a specialist's search by a common code 1.0 s.
+    /// A patient's own record: the patient, and what refers to them, as the set of those keys, which the database
+    /// reads first (a patient is named by a few dozen resources). Written as a check on each row, as for the other
+    /// roles, a search walked the type's resources in key order: a patient's first page of their observations took
+    /// 1.0 s at a million resources, of their heart rates 0.6 s.
     /// </summary>
-    private static string RecordsOf(SqlParameters p, string alias, string? type, string ids)
+    private static string OwnRecord(SqlParameters p, string alias, string? type, string self)
     {
+        var id = p.Add(self);
         var x = p.Alias("own");
         // AuditEvents are never checked against this (they are not clinical records), and leaving theirs out lets the
         // database use ix_reference_target_clinical: with them, a patient's references are mostly the audit trail
         // of their reads, in no index by target (2,412 rows and a scan of the whole table for a bench patient).
-        var refers = $"SELECT {x}.rkey FROM ix_reference {x} WHERE {x}.target_type = 'Patient' AND {x}.target_id IN ({ids}) AND {x}.type <> 'AuditEvent'";
+        var refers = $"SELECT {x}.rkey FROM ix_reference {x} WHERE {x}.target_type = 'Patient' AND {x}.target_id = {id} AND {x}.type <> 'AuditEvent'";
         if (type is not null && type != "Patient") return $"{alias}.rkey IN ({refers})";
-        return $"{alias}.rkey IN (SELECT {x}p.rkey FROM resource {x}p WHERE {x}p.type = 'Patient' AND {x}p.id IN ({ids}) UNION ALL {refers})";
+        return $"{alias}.rkey IN (SELECT {x}p.rkey FROM resource {x}p WHERE {x}p.type = 'Patient' AND {x}p.id = {id} UNION ALL {refers})";
     }
 
     private bool ScopesAllow(string type, char permission) =>

@@ -35,9 +35,6 @@ public sealed class AccessRules(IOptions<AccessOptions> options, TimeProvider cl
     public Func<string, string>? AllowedPatient(SqlParameters p, Caller caller) =>
         PatientAccessSql.AllowedPatient(p, caller, ConsultsClosedSince());
 
-    /// <summary>The ids of the patients a specialist or coordinator may see, as a SELECT (<see cref="PatientAccessSql.HospitalPatients"/>).</summary>
-    public string? HospitalPatients(SqlParameters p, Caller caller) => PatientAccessSql.HospitalPatients(p, caller, ConsultsClosedSince());
-
     private DateTimeOffset ConsultsClosedSince() => clock.GetUtcNow().AddDays(-options.Value.ConsultAccessDays);
 
     /// <summary>

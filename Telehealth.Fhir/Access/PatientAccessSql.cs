@@ -66,60 +66,6 @@ internal static class PatientAccessSql
     }
 
     /// <summary>
-    /// For a caller who is a specialist or a coordinator and nothing else: the ids of the patients they may see, as one
-    /// SELECT. The rule is <see cref="AllowedPatient"/>'s, read from the hospital's side: its consults found by their
-    /// performer and its consents by their actor, where <see cref="AllowedPatient"/> checks one patient at a time.
-    /// A search then reads the records of those patients instead of checking every match: checked match by match, a
-    /// specialist's search by a common code walked all 105,358 of the 1M bench database's (1.0 s). Null for anyone else.
-    /// </summary>
-    public static string? HospitalPatients(SqlParameters p, Caller caller, DateTimeOffset consultsClosedSince)
-    {
-        if (!(caller.Has(Roles.Specialist) || caller.Has(Roles.Coordinator)) || caller.Has(Roles.CommuneDoctor) || caller.Has(Roles.Patient)
-            || caller.OrganizationId is not { } org) return null;
-        var o = p.Add(org);
-        var practitioner = caller.FhirUserId("Practitioner") is { } me ? p.Add(me) : null;
-        var open = string.Join(", ", OpenConsult.Select(s => p.Add(s)));
-        var since = p.Add(consultsClosedSince.UtcTicks);
-        var active = p.Add("active");
-        // Consults addressed to the hospital, while open and for a while after they close...
-        var consults = "SELECT hp_s.target_id FROM ix_reference hp_s JOIN resource hp_r ON hp_r.rkey = hp_s.rkey " +
-                       $"WHERE hp_s.rkey IN ({NamingOrganization(p, "ServiceRequest", "performer", o, practitioner)}) " +
-                       "AND hp_s.type = 'ServiceRequest' AND hp_s.param = 'subject' AND hp_s.target_type = 'Patient' AND hp_r.deleted = 0 " +
-                       $"AND (hp_r.last_updated >= {since} OR EXISTS (SELECT 1 FROM ix_token hp_t WHERE hp_t.rkey = hp_s.rkey " +
-                       $"AND hp_t.param = 'status' AND hp_t.code IN ({open})))";
-        // ...and active consents sharing a record with the hospital or the person.
-        var consents = "SELECT hp_c.target_id FROM ix_reference hp_c " +
-                       $"WHERE hp_c.rkey IN ({NamingOrganization(p, "Consent", "actor", o, practitioner)}) " +
-                       "AND hp_c.type = 'Consent' AND hp_c.param = 'patient' AND hp_c.target_type = 'Patient' " +
-                       $"AND EXISTS (SELECT 1 FROM ix_token hp_ct WHERE hp_ct.rkey = hp_c.rkey AND hp_ct.param = 'status' AND hp_ct.code = {active})";
-        return $"{consults} UNION {consents}";
-    }
-
-    /// <summary>
-    /// The keys of the <paramref name="type"/> resources naming, in <paramref name="param"/>, the organization, one of
-    /// its PractitionerRoles or HealthcareServices, or the person: <see cref="ActingFor"/> as a set, each part one range
-    /// of the reference index.
-    /// </summary>
-    private static string NamingOrganization(SqlParameters p, string type, string param, string org, string? practitioner)
-    {
-        var n = p.Add(param);
-        var naming = $"SELECT hp_w.rkey FROM ix_reference hp_w WHERE hp_w.type = '{type}' AND hp_w.param = {n} AND hp_w.target_type = ";
-        var parts = new List<string>
-        {
-            $"{naming}'Organization' AND hp_w.target_id = {org}",
-            $"{naming}'PractitionerRole' AND hp_w.target_id IN ({IdsOfOrganization("PractitionerRole", org)})",
-            $"{naming}'HealthcareService' AND hp_w.target_id IN ({IdsOfOrganization("HealthcareService", org)})",
-        };
-        if (practitioner is not null) parts.Add($"{naming}'Practitioner' AND hp_w.target_id = {practitioner}");
-        return string.Join(" UNION ALL ", parts);
-    }
-
-    /// <summary>The ids of the <paramref name="type"/> resources belonging to the organization (<see cref="OfOrganization"/> as a set).</summary>
-    private static string IdsOfOrganization(string type, string org) =>
-        $"SELECT hp_d.id FROM resource hp_d JOIN ix_reference hp_dr ON hp_dr.rkey = hp_d.rkey WHERE hp_d.type = '{type}' AND hp_d.deleted = 0 " +
-        $"AND hp_dr.type = '{type}' AND hp_dr.param = 'organization' AND hp_dr.target_type = 'Organization' AND hp_dr.target_id = {org}";
-
-    /// <summary>
     /// The id of the one patient the row (alias, with rkey and id columns) is or names; NULL when it names none or
     /// several. A commune doctor's read by id checks that patient against <see cref="StationRoster"/>. A current
     /// resource row (<paramref name="current"/>) keeps it in its patient column; a version row's is found in the index.

@@ -7,8 +7,8 @@ namespace Telehealth.Fhir.Tests.Access;
 /// <summary>
 /// Whom a hospital's specialist and coordinator see: patients of consults addressed to the hospital, to one of its
 /// PractitionerRoles or HealthcareServices, or to the specialist in person, while open and, by default, for 30 days
-/// after they close; and patients whose active consent shares their record with the hospital. Searches read these as a
-/// set of patients (PatientAccessSql.HospitalPatients), reads by id check the one patient; both must agree. The
+/// after they close; and patients whose active consent shares their record with the hospital. Searches and counts check
+/// each match against the rule (PatientAccessSql.AllowedPatient), reads by id the one resource; both must agree. The
 /// expected patients are worked out from what the test writes.
 /// </summary>
 public abstract class SpecialistReachTests<TStore>(TStore store, bool closedConsultsSeen) : IClassFixture<TStore> where TStore : TestStore
