@@ -74,11 +74,12 @@ internal static class LoneTokenSql
         var window = Gated("SELECT x.* FROM ix_token x", bounds.On("x.rkey"), $" ORDER BY x.rkey {direction}", walkBudget, "(SELECT c FROM n)");
         // SQLite sorts again for an ORDER BY over a subquery, reading the whole window before the first row; its
         // subquery runs as a co-routine that hands its rows on in the window's order, and the outer query keeps it.
+        // CROSS JOIN keeps SQLite from putting resource first in the join, which would break that order.
         var inOrder = postgres ? $" ORDER BY m.rkey {direction}" : "";
         var matches = $"SELECT DISTINCT m.rkey FROM ({criteria.MatchesIn(c, type, window)}) m";
         var walk = visible is null
             ? $"{matches}{inOrder} LIMIT {limit}"
-            : $"SELECT k.rkey FROM ({matches}{inOrder}) k JOIN resource r ON r.rkey = k.rkey WHERE {visible}" +
+            : $"SELECT k.rkey FROM ({matches}{inOrder}) k CROSS JOIN resource r WHERE r.rkey = k.rkey AND {visible}" +
               $"{(postgres ? $" ORDER BY k.rkey {direction}" : "")} LIMIT {limit}";
         // The walk is the answer when it filled the page, or when its budget reached past the last key (fewer index
         // rows than the budget lie past the cursor). Otherwise the matches cluster somewhere beyond the budget
