@@ -24,7 +24,10 @@ public static class NpgsqlDefaults
     /// 1M took 58 ms with two workers and 25 ms without, <c>family=tran</c> 105 and 11 ms.</item>
     /// </list>
     /// </summary>
-    public static string Apply(string connectionString)
+    public static string Apply(string connectionString) => Apply(connectionString, Environment.GetEnvironmentVariable("PGOPTIONS"));
+
+    /// <param name="pgOptions">The PGOPTIONS environment variable's value.</param>
+    public static string Apply(string connectionString, string? pgOptions)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
@@ -33,7 +36,9 @@ public static class NpgsqlDefaults
             builder.AutoPrepareMinUsages = 2;
         }
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) builder.NoResetOnClose = true;
-        // Options may carry other settings too; a setting it names itself is left as it is.
+        // Options may carry other settings too; a setting it names itself is left as it is. Npgsql reads PGOPTIONS only
+        // when the string sets no Options, so its settings are carried over rather than silently dropped.
+        builder.Options ??= pgOptions;
         foreach (var (name, value) in SessionSettings)
             if (builder.Options?.Contains(name + "=", StringComparison.OrdinalIgnoreCase) != true)
                 builder.Options = $"{builder.Options} -c {name}={value}".Trim();

@@ -30,6 +30,15 @@ public sealed class NpgsqlDefaultsTests
     }
 
     [Fact]
+    public void Settings_from_PGOPTIONS_are_kept_when_the_string_sets_no_options()
+    {
+        var options = new NpgsqlConnectionStringBuilder(NpgsqlDefaults.Apply("Host=localhost", "-c statement_timeout=9s")).Options;
+        Assert.Equal("-c statement_timeout=9s -c jit=off -c max_parallel_workers_per_gather=0", options);
+        Assert.Equal("-c statement_timeout=1s -c jit=off -c max_parallel_workers_per_gather=0",
+            new NpgsqlConnectionStringBuilder(NpgsqlDefaults.Apply("Host=localhost;Options=-c statement_timeout=1s", "-c statement_timeout=9s")).Options);
+    }
+
+    [Fact]
     public async Task A_connection_string_that_sets_jit_itself_is_followed()
     {
         var jitOn = new NpgsqlConnectionStringBuilder(PostgresStore.ServerConnectionString) { Options = "-c jit=on" }.ToString();
