@@ -13,9 +13,11 @@ public sealed class StorageOptions
     /// <summary>
     /// Index rows (about the matches) from which a search by one token alone walks the token index in key order instead of
     /// sorting the matches' keys (<see cref="Sql.LoneTokenSql"/>). Sorting costs in proportion to the matches, walking to
-    /// <c>page × resources / matches</c>, and seeing whether a token has this many costs in proportion to it. On the bench
-    /// database at 530,000 observations (generic plans, warm): 5,000 matches walked in 6.6–9.3 ms, 4,999 sorted in
-    /// 5.9–7.6 ms, a code on one observation in six took 1.0 ms; at 2,000 the walk took 13–17 ms and the sort 1.5–1.7.
+    /// <c>page × index rows / matches</c>, and seeing whether a token has this many costs in proportion to it. Chosen
+    /// when the walk still went over resources (before run AT), on the bench database at 530,000 observations (generic
+    /// plans, warm): 5,000 matches walked in 6.6–9.3 ms, 4,999 sorted in 5.9–7.6 ms, a code on one observation in six
+    /// took 1.0 ms; at 2,000 the walk took 13–17 ms and the sort 1.5–1.7. The walk along the index costs less; the
+    /// threshold has not been measured again.
     /// </summary>
     public int CommonTokenAt { get; set; } = 5_000;
 

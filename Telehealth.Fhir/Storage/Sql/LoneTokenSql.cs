@@ -50,7 +50,6 @@ internal static class LoneTokenSql
         var limit = request.Count + 1;
         var type = request.ResourceType;
         var bounds = new KeyBounds(p, request, snapshot);
-        static string Where(List<string> where) => where.Count == 0 ? "" : " WHERE " + string.Join(" AND ", where);
         // A part whose condition fails must not run. PostgreSQL checks such a condition once, before the part (a
         // one-time filter); SQLite checks it on every row (its walk read all 500,000 resources of a test database for
         // an identifier), so there the condition sets the part's LIMIT instead, which it evaluates once, and a LIMIT
@@ -59,12 +58,14 @@ internal static class LoneTokenSql
         string Gated(string select, List<string> where, string order, int rows, string condition)
         {
             if (postgres) where.Insert(0, condition);
-            return $"{select}{Where(where)}{order} LIMIT {(postgres ? $"{rows}" : $"CASE WHEN {condition} THEN {rows} ELSE 0 END")}";
+            return $"{select}{KeyBounds.Where(where)}{order} LIMIT {(postgres ? $"{rows}" : $"CASE WHEN {condition} THEN {rows} ELSE 0 END")}";
         }
         // Whether the token has a commonAt-th match: stepping over the index rows costs less than counting them (the
         // whole statement for a common code at 1M: 0.49-0.59 ms against 0.64-0.74). SELECT 1 over the keys lets
         // PostgreSQL read the index alone; selecting the key itself took 4.4-5.9 ms, from the table.
-        var common = $"SELECT EXISTS (SELECT 1 FROM ({criteria.Keys(c, type)}) k LIMIT 1 OFFSET {commonAt - 1}) AS c";
+        // The token's index rows, written once: the check below and the sorted branch read them with the same parameters.
+        var keys = criteria.Keys(c, type);
+        var common = $"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {commonAt - 1}) AS c";
         // The walk: the token index's rows in key order, at most walkBudget of them past the cursor, until the page
         // is full. A resource's index rows are those of its current version (none once deleted), so the rows alone
         // say which resources match: one descent of ix_token_rkey and a run along its leaves, 19-27 buffers for a
@@ -84,16 +85,14 @@ internal static class LoneTokenSql
         // The walk is the answer when it filled the page, or when its budget reached past the last key (fewer index
         // rows than the budget lie past the cursor). Otherwise the matches cluster somewhere beyond the budget
         // (a code used only lately, one no longer used), and the matches after the cursor are sorted instead.
-        var done = $"SELECT ((SELECT COUNT(*) FROM b) >= {limit} OR NOT EXISTS (SELECT 1 FROM ix_token y{Where(bounds.On("y.rkey"))} " +
+        var done = $"SELECT ((SELECT COUNT(*) FROM b) >= {limit} OR NOT EXISTS (SELECT 1 FROM ix_token y{KeyBounds.Where(bounds.On("y.rkey"))} " +
                    $"ORDER BY y.rkey {direction} LIMIT 1 OFFSET {walkBudget - 1})) AS d";
         const string walked = "((SELECT c FROM n) AND (SELECT d FROM f))";
         const string sorts = "(NOT (SELECT c FROM n) OR NOT (SELECT d FROM f))";
         // A token's index rows are exactly its matches: of the current version, of the resource's own type, and
         // none for a deleted resource.
-        var sorted = visible is null
-            ? Gated($"SELECT DISTINCT w.rkey FROM ({criteria.Keys(c, type)}) w", bounds.On("w.rkey"), $" ORDER BY w.rkey {direction}", limit, sorts)
-            : Gated($"SELECT k.rkey FROM (SELECT DISTINCT w.rkey FROM ({criteria.Keys(c, type)}) w{Where(bounds.On("w.rkey"))} " +
-                    $"ORDER BY w.rkey {direction}) k JOIN resource r ON r.rkey = k.rkey", [visible], $" ORDER BY k.rkey {direction}", limit, sorts);
+        var (select, where, order) = KeyBounds.SortedKeys(keys, bounds.On("w.rkey"), direction, visible);
+        var sorted = Gated(select, where, order, limit, sorts);
         var fromWalk = Gated("SELECT b.rkey FROM b", [], "", limit, walked);
         return $"WITH n AS ({common}), b AS MATERIALIZED ({walk}), f AS ({done}) " +
                $"SELECT rkey FROM ({sorted}) a UNION ALL SELECT rkey FROM ({fromWalk}) e";

@@ -104,7 +104,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         // With an access filter, planned for its values each time: a generic plan, which PostgreSQL settles on after a
         // few runs of a prepared statement, cannot tell a status every encounter has from a rare code, and for a
         // patient's finished encounters it read the 300,000 of everyone's (3.0 s at 1M) instead of the patient's few.
-        var mode = unfiltered ? null : PlanMode(session, "force_custom_plan");
+        var mode = unfiltered ? null : PlanMode(session, Custom);
         return await ReadRowsAsync(session, request, sql.ToString(), p, string.Join(", ", outer), sort, mode, snapshot, versions, ct);
     }
 
@@ -173,16 +173,14 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         var direction = request.Backward ? "DESC" : "ASC";
         // With a filter, the snapshot is in it.
         var bounds = new KeyBounds(p, request, filter is null ? snapshot : long.MaxValue).On("w.rkey");
-        var where = bounds.Count == 0 ? "" : " WHERE " + string.Join(" AND ", bounds);
-        var sql = filter is null
-            ? $"SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction} LIMIT {request.Count + 1}"
-            : $"SELECT r.rkey FROM (SELECT DISTINCT w.rkey FROM ({keys}) w{where} ORDER BY w.rkey {direction}) k " +
-              $"JOIN resource r ON r.rkey = k.rkey WHERE {filter} ORDER BY r.rkey {direction} LIMIT {request.Count + 1}";
+        var (select, where, order) = KeyBounds.SortedKeys(keys, bounds, direction, filter);
+        var sql = $"{select}{KeyBounds.Where(where)}{order} LIMIT {request.Count + 1}";
         return await ReadRowsAsync(session, request, sql, p, $"pg.rkey {direction}", [], genericPlan ? PlanMode(session, Generic) : null,
             snapshot, versions, ct);
     }
 
     private const string Generic = "force_generic_plan";
+    private const string Custom = "force_custom_plan";
 
     /// <summary>The plan cache mode a statement runs under, where it can be set: on PostgreSQL, and outside a write's
     /// transaction, which the setting would outlast; otherwise null (as the session has it).</summary>

@@ -84,21 +84,10 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
     /// </summary>
     private static async Task AssertPagesAsync(HttpClient doctor, string query, IEnumerable<string> expected, bool others = false)
     {
-        var pages = new List<Bundle> { await doctor.SearchAsync(query) };
-        while (Next(pages[^1], "next") is { } next)
-        {
-            Assert.True(pages.Count < 50, "The next links never end.");
-            pages.Add(await doctor.SearchAsync(next));
-        }
-        var back = new List<Bundle> { pages[^1] };
-        while (Next(back[^1], "previous") is { } previous)
-        {
-            Assert.True(back.Count < 50, "The previous links never end.");
-            back.Add(await doctor.SearchAsync(previous));
-        }
-        back.Reverse();
-        var forward = pages.SelectMany(Ids).ToList();
-        var backward = back.SelectMany(Ids).ToList();
+        var pages = await doctor.WalkForwardAsync(await doctor.SearchAsync(query));
+        var back = await doctor.WalkBackAsync(pages[^1]);
+        var forward = pages.SelectMany(FhirHttp.MatchIds).ToList();
+        var backward = back.SelectMany(FhirHttp.MatchIds).ToList();
         var wanted = expected.ToList();
         if (others)
         {
@@ -108,11 +97,6 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
         Assert.Equal(wanted, forward);
         Assert.Equal(wanted, backward);
     }
-
-    private static string? Next(Bundle bundle, string relation) => bundle.Link.FirstOrDefault(l => l.Relation == relation)?.Url;
-
-    private static IEnumerable<string> Ids(Bundle bundle) =>
-        bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id);
 }
 
 public sealed class SqliteFilteredLoneTokenTests(SqliteStore store) : FilteredLoneTokenTests<SqliteStore>(store);

@@ -55,6 +55,42 @@ public static class FhirHttp
         return bundle.Entry.Where(e => e.Search?.Mode != Bundle.SearchEntryMode.Include).Select(e => e.Resource.Id).ToList();
     }
 
+    /// <summary>The url of the bundle's link of this relation (next, previous, self), if it has one.</summary>
+    public static string? Link(Bundle bundle, string relation) => bundle.Link.FirstOrDefault(l => l.Relation == relation)?.Url;
+
+    /// <summary>Ids of the bundle's matches (not its includes), in order.</summary>
+    public static List<string> MatchIds(Bundle bundle) =>
+        bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id).ToList();
+
+    /// <summary>
+    /// Follows next links from <paramref name="first"/> (<paramref name="betweenPages"/> runs before each next page
+    /// is read); every page, <paramref name="first"/> first.
+    /// </summary>
+    public static async Task<List<Bundle>> WalkForwardAsync(this HttpClient client, Bundle first, Func<Task>? betweenPages = null)
+    {
+        var pages = new List<Bundle> { first };
+        while (Link(pages[^1], "next") is { } next)
+        {
+            Assert.True(pages.Count < 100, "The next links never end.");
+            if (betweenPages is not null) await betweenPages();
+            pages.Add(await client.SearchAsync(next));
+        }
+        return pages;
+    }
+
+    /// <summary>Follows previous links from <paramref name="last"/>: every page, first page first (<paramref name="last"/> last).</summary>
+    public static async Task<List<Bundle>> WalkBackAsync(this HttpClient client, Bundle last)
+    {
+        var pages = new List<Bundle> { last };
+        while (Link(pages[^1], "previous") is { } previous)
+        {
+            Assert.True(pages.Count < 100, "The previous links never end.");
+            pages.Add(await client.SearchAsync(previous));
+        }
+        pages.Reverse();
+        return pages;
+    }
+
     public static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         if (response.StatusCode != status)

@@ -92,36 +92,15 @@ public abstract class TaggedSearchTests<TStore>(TStore store) : IClassFixture<TS
         return await FhirHttp.OutcomeTextAsync(response);
     }
 
-    /// <summary>Follows next links from <paramref name="first"/>; <paramref name="betweenPages"/> runs before each next page is read.</summary>
-    protected async Task<List<Bundle>> WalkForwardAsync(Bundle first, Func<Task>? betweenPages = null)
-    {
-        var pages = new List<Bundle> { first };
-        while (Link(pages[^1], "next") is { } next)
-        {
-            Assert.True(pages.Count < 100, "The next links never end.");
-            if (betweenPages is not null) await betweenPages();
-            pages.Add(await Client.SearchAsync(next));
-        }
-        return pages;
-    }
+    /// <summary>Follows next links from <paramref name="first"/> (<see cref="FhirHttp.WalkForwardAsync"/>).</summary>
+    protected Task<List<Bundle>> WalkForwardAsync(Bundle first, Func<Task>? betweenPages = null) => Client.WalkForwardAsync(first, betweenPages);
 
-    /// <summary>Follows previous links from <paramref name="last"/>: every page, first page first (<paramref name="last"/> last).</summary>
-    protected async Task<List<Bundle>> WalkBackAsync(Bundle last)
-    {
-        var pages = new List<Bundle> { last };
-        while (Link(pages[^1], "previous") is { } previous)
-        {
-            Assert.True(pages.Count < 100, "The previous links never end.");
-            pages.Add(await Client.SearchAsync(previous));
-        }
-        pages.Reverse();
-        return pages;
-    }
+    /// <summary>Follows previous links from <paramref name="last"/> (<see cref="FhirHttp.WalkBackAsync"/>).</summary>
+    protected Task<List<Bundle>> WalkBackAsync(Bundle last) => Client.WalkBackAsync(last);
 
-    protected static string? Link(Bundle bundle, string relation) => bundle.Link.FirstOrDefault(l => l.Relation == relation)?.Url;
+    protected static string? Link(Bundle bundle, string relation) => FhirHttp.Link(bundle, relation);
 
-    protected static List<string> MatchIds(Bundle bundle) =>
-        bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Match).Select(e => e.Resource.Id).ToList();
+    protected static List<string> MatchIds(Bundle bundle) => FhirHttp.MatchIds(bundle);
 
     protected static List<string> IncludedIds(Bundle bundle) =>
         bundle.Entry.Where(e => e.Search?.Mode == Bundle.SearchEntryMode.Include).Select(e => $"{e.Resource.TypeName}/{e.Resource.Id}").ToList();
