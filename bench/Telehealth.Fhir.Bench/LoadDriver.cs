@@ -44,9 +44,10 @@ public static class LoadDriver
     /// </summary>
     /// <param name="operations">Each with the process id of the instance it calls (null: none to meter, e.g. the bare endpoint).</param>
     /// <param name="meter">Reads each turn's CPU time of that instance and of PostgreSQL; null: none read.</param>
+    /// <param name="perSecond">Given: each operation offered at this rate in its turns (see <see cref="RunAtRateAsync"/>); otherwise as fast as it goes.</param>
     public static async Task<IReadOnlyList<Measurement>> RunInTurnsAsync(
         IReadOnlyList<(string Name, Func<int, long, Task<bool>> Operation, int? Pid)> operations,
-        int clients, TimeSpan duration, TimeSpan turn, CpuMeter? meter = null)
+        int clients, TimeSpan duration, TimeSpan turn, CpuMeter? meter = null, double? perSecond = null)
     {
         var runs = operations.Select(o => new Run(o.Name, clients)).ToArray();
         var rounds = (int)Math.Ceiling(duration / turn);
@@ -55,7 +56,13 @@ public static class LoadDriver
         {
             var order = Enumerable.Range(0, operations.Count).ToArray();
             shuffle.Shuffle(order);
-            foreach (var i in order) await runs[i].ForAsync(duration / rounds, operations[i].Operation, meter, operations[i].Pid);
+            foreach (var i in order)
+            {
+                var (_, operation, pid) = operations[i];
+                await (perSecond is { } rate
+                    ? runs[i].AtRateAsync(duration / rounds, rate, operation, meter, pid)
+                    : runs[i].ForAsync(duration / rounds, operation, meter, pid));
+            }
         }
         return runs.Select(r => r.Result()).ToList();
     }
