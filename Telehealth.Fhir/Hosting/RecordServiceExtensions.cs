@@ -36,6 +36,7 @@ public static class RecordServiceExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection("Fhir:Storage"))
             .Validate(o => o.CommonTokenAt > 0, "Fhir:Storage:CommonTokenAt must be a number of matches, 1 or more (default 5000).")
             .Validate(o => o.TokenWalkBudget > 0, "Fhir:Storage:TokenWalkBudget must be a number of index rows, 1 or more (default 50000).")
+            .Validate(o => o.SortWalkBudget > 0, "Fhir:Storage:SortWalkBudget must be a number of index rows, 1 or more (default 10000).")
             .ValidateOnStart();
         services.Configure<RecordServiceOptions>(configuration.GetSection("Fhir"));
         services.AddSingleton(TimeProvider.System);

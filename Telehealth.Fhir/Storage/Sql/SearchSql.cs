@@ -75,6 +75,10 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
                 LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, storage, session.Database.IsPostgres,
                     session.Guard?.RowFilter(p, "r", request.ResourceType)), p,
                 $"pg.rkey {(request.Backward ? "DESC" : "ASC")}", [], PlanMode(session, Generic), snapshot, versions, ct);
+        // A sort by one date, latest first, of a whole type or of a common token: the date index walked from its latest end.
+        if ((unfiltered || session.Guard?.SeesWholeStation == true) && SortWalkSql.Serves(request)
+            && await SortWalkAsync(session, request, snapshot, versions, ct) is { } walked)
+            return walked;
         var filter = Filter(p, request, "r", snapshot, session.Guard);
         var sort = request.Sort.Select(k => SortSql.Column(p, k, "r", versions)).ToList();
         var limit = request.Count + 1;
@@ -95,7 +99,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         }
         var qualified = sortNames.Select(n => "q." + n).ToList();
         if (request.Cursor is { } cursor)
-            sql.Append(" AND ").Append(Keyset(p, sort, qualified, keyColumn, cursor));
+            sql.Append(" AND ").Append(SortSql.Keyset(p, sort, qualified, keyColumn, cursor));
         var backward = request.Backward;
         var directions = sort.Select(s => s.Descending ^ backward ? "DESC" : "ASC").Append(backward ? "DESC" : "ASC").ToList();
         var order = qualified.Append(keyColumn).Select((c, n) => $"{c} {directions[n]}");
@@ -127,7 +131,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
               $"CROSS JOIN LATERAL (SELECT v0.json FROM resource_version v0 WHERE v0.rkey = r.rkey AND v0.version = r.version OFFSET 0) v ORDER BY {order}"
             : $"SELECT pg.*, {ResourceReader.LiveColumns} FROM ({page}) pg JOIN resource r ON r.rkey = pg.rkey " +
               $"JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version ORDER BY {order}";
-        if (planMode is not null) sql = $"SELECT set_config('plan_cache_mode', '{planMode}', true); " + sql;
+        sql = Prefixed(sql, planMode);
         var rows = new List<PageRow>();
         await using (var cmd = session.Command(sql, [.. p.Values]))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -178,6 +182,38 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         return await ReadRowsAsync(session, request, sql, p, $"pg.rkey {direction}", [], genericPlan ? PlanMode(session, Generic) : null,
             snapshot, versions, ct);
     }
+
+    /// <summary>
+    /// A page sorted by one date, latest first, read by walking the date index (<see cref="SortWalkSql"/>). Null when the
+    /// token has fewer than <see cref="StorageOptions.CommonTokenAt"/> index rows (its matches are then sorted at once,
+    /// where a walk could read many index rows between them), or when the walk did not fill the page: it read
+    /// <see cref="StorageOptions.SortWalkBudget"/> rows, or reached the matches without a value. The general
+    /// statement then sorts the matches, as it did before.
+    /// </summary>
+    private async Task<PageResult?> SortWalkAsync(RecordSession session, SearchRequest request, long snapshot, long versions, CancellationToken ct)
+    {
+        var mode = PlanMode(session, Generic);
+        if (request.Criteria is [ParameterCriterion token])
+        {
+            var k = new SqlParameters();
+            var keys = new CriterionSql(k, clock).Keys(token, request.ResourceType);
+            await using var cmd = session.Command(
+                Prefixed($"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {storage.CommonTokenAt - 1})", mode), [.. k.Values]);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (mode is not null) await reader.NextResultAsync(ct);
+            if (!await reader.ReadAsync(ct) || !reader.GetBoolean(0)) return null;
+        }
+        var p = new SqlParameters();
+        var sql = SortWalkSql.Page(p, new CriterionSql(p, clock), request, snapshot, session.Guard?.RowFilter(p, "r", request.ResourceType),
+            storage.SortWalkBudget, session.Database.IsPostgres);
+        var page = await ReadRowsAsync(session, request, sql, p, "pg.s0 DESC, pg.rkey ASC", [new SortColumn("", SqlKind.Integer, Descending: true)],
+            mode, snapshot, versions, ct);
+        return page.HasMore ? page : null;
+    }
+
+    /// <summary>The statement run under <paramref name="planMode"/> when one is given (<see cref="PlanMode"/>).</summary>
+    private static string Prefixed(string sql, string? planMode) =>
+        planMode is null ? sql : $"SELECT set_config('plan_cache_mode', '{planMode}', true); " + sql;
 
     private const string Generic = "force_generic_plan";
     private const string Custom = "force_custom_plan";
@@ -249,27 +285,6 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         // Only what the caller may see is matched, counted and paged.
         if (guard?.RowFilter(p, alias, request.ResourceType) is { } visible) parts.Add(visible);
         return string.Join(" AND ", parts);
-    }
-
-    /// <summary>(s0, s1, ..., key) strictly after (or, going back, before) the cursor's row, each key in its own direction.</summary>
-    private static string Keyset(SqlParameters p, List<SortColumn> sort, List<string> names, string keyColumn, PageCursor cursor)
-    {
-        if (cursor.SortValues.Count != sort.Count)
-            throw Model.FhirException.BadRequest("The page link does not belong to this search; start the search again.");
-        var values = sort.Select((s, n) => p.Add(s.FromJson(cursor.SortValues[n]))).ToList();
-        var key = p.Add(cursor.Key);
-        var alternatives = new List<string>();
-        for (var j = 0; j <= sort.Count; j++)
-        {
-            var equal = Enumerable.Range(0, j).Select(n => $"{names[n]} = {values[n]}");
-            string step;
-            if (j < sort.Count)
-                step = $"{names[j]} {(sort[j].Descending ^ cursor.Backward ? "<" : ">")} {values[j]}";
-            else
-                step = $"{keyColumn} {(cursor.Backward ? "<" : ">")} {key}";
-            alternatives.Add("(" + string.Join(" AND ", equal.Append(step)) + ")");
-        }
-        return "(" + string.Join(" OR ", alternatives) + ")";
     }
 
     private static async Task<(long Keys, long Versions)> SnapshotAsync(RecordSession session, CancellationToken ct)

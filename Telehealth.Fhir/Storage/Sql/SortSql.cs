@@ -26,6 +26,9 @@ internal sealed record SortColumn(string Expression, SqlKind Kind, bool Descendi
 
 internal static class SortSql
 {
+    /// <summary>The value a date or integer sort gives a resource without one: lowest.</summary>
+    public const long MissingInteger = long.MinValue + 1;
+
     /// <param name="versions">The version sequence of the search's snapshot (see <see cref="PageResult"/>).</param>
     public static SortColumn Column(SqlParameters p, SortKey key, string alias, long versions)
     {
@@ -45,7 +48,7 @@ internal static class SortSql
             _ => throw new ArgumentOutOfRangeException(nameof(key)),
         };
         var i = p.Alias("o");
-        var missing = kind switch { SqlKind.Text => "''", SqlKind.Integer => (long.MinValue + 1).ToString(), _ => "-1e300" };
+        var missing = kind switch { SqlKind.Text => "''", SqlKind.Integer => MissingInteger.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => "-1e300" };
         var sub = $"(SELECT {agg}({i}.{column}) FROM {IndexTables.For(key.Parameter.Type)} {i} " +
                   $"WHERE {i}.rkey = {alias}.rkey AND {i}.param = {p.Add(name)})";
         return new SortColumn($"COALESCE({sub}, {missing})", kind, desc);
@@ -61,5 +64,26 @@ internal static class SortSql
         var asOf = $"(SELECT {v}.last_updated FROM resource_version {v} WHERE {v}.rkey = {alias}.rkey AND {v}.seq <= {p.Add(versions)} " +
                    $"ORDER BY {v}.version DESC LIMIT 1)";
         return new SortColumn($"COALESCE({asOf}, {alias}.last_updated)", SqlKind.Integer, desc);
+    }
+
+    /// <summary>(s0, s1, ..., key) strictly after (or, going back, before) the cursor's row, each key in its own direction.</summary>
+    public static string Keyset(SqlParameters p, List<SortColumn> sort, List<string> names, string keyColumn, PageCursor cursor)
+    {
+        if (cursor.SortValues.Count != sort.Count)
+            throw Model.FhirException.BadRequest("The page link does not belong to this search; start the search again.");
+        var values = sort.Select((s, n) => p.Add(s.FromJson(cursor.SortValues[n]))).ToList();
+        var key = p.Add(cursor.Key);
+        var alternatives = new List<string>();
+        for (var j = 0; j <= sort.Count; j++)
+        {
+            var equal = Enumerable.Range(0, j).Select(n => $"{names[n]} = {values[n]}");
+            string step;
+            if (j < sort.Count)
+                step = $"{names[j]} {(sort[j].Descending ^ cursor.Backward ? "<" : ">")} {values[j]}";
+            else
+                step = $"{keyColumn} {(cursor.Backward ? "<" : ">")} {key}";
+            alternatives.Add("(" + string.Join(" AND ", equal.Append(step)) + ")");
+        }
+        return "(" + string.Join(" OR ", alternatives) + ")";
     }
 }

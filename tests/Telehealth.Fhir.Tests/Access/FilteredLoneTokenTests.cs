@@ -30,6 +30,7 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
         foreach (var which in "ab") await system.PutAsync(new Organization { Id = Station(which), Name = $"Trạm Y tế xã {which}" });
         var seen = new List<Patient>();
         var observations = new List<Observation>();
+        var created = 0;
         for (var k = 0; k < 5; k++)
             foreach (var which in "ab")
             {
@@ -45,6 +46,8 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
                         Status = ObservationStatus.Final,
                         Code = new CodeableConcept($"urn:code:{suffix}", code),
                         Subject = new ResourceReference($"Patient/{patient.Id}"),
+                        // Dates out of creation order, some equal: the sorted pages' order differs from the keys'.
+                        Effective = new FhirDateTime(new DateTimeOffset(2024, 1, 1, 7, 30, 0, TimeSpan.Zero).AddDays(created++ * 7 % 11)),
                     }));
                 var shared = which == 'b' && k == 2;
                 if (which == 'a' || shared)
@@ -75,6 +78,20 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
             observations.Select(o => o.Id), others: true);
         await AssertPagesAsync(doctor, $"Patient?identifier=urn:member:{suffix}|member&_count=2", patients.Select(p => p.Id));
         Assert.Empty(await doctor.IdsAsync($"Observation?code=urn:code:{suffix}|none"));
+    }
+
+    /// <summary>
+    /// Latest first by date: with the code common (CommonTokenStore) the pages walk the date index with the doctor's
+    /// access filter checked on each observation met (SortWalkSql), otherwise the matches are sorted.
+    /// </summary>
+    [Fact]
+    public async Task A_commune_doctor_pages_latest_first_through_their_patients_matches_and_no_others()
+    {
+        var (_, observations) = await SeedAsync();
+        var latestFirst = observations.Select((o, n) => (o, n))
+            .OrderByDescending(x => ((FhirDateTime)x.o.Effective).ToDateTimeOffset(TimeSpan.Zero)).ThenBy(x => x.n).Select(x => x.o.Id);
+        await AssertPagesAsync(Doctor, $"Observation?code=urn:code:{suffix}|hr&_sort=-date&_count=2", latestFirst);
+        await AssertPagesAsync(Doctor, $"Observation?code=urn:code:{suffix}|hr&_sort=-date&_count=50", latestFirst);
     }
 
     /// <summary>

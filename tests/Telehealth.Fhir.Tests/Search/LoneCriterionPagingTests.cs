@@ -190,6 +190,13 @@ public static class CommonToken
     };
 
     public static IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Fhir:Storage:CommonTokenAt"] = "3" };
+
+    /// <summary>A token common from 3 index rows, and a walk of the date index that stops after 2 (SortWalkSql).</summary>
+    public static IReadOnlyDictionary<string, string?> ShortSortWalk => new Dictionary<string, string?>
+    {
+        ["Fhir:Storage:CommonTokenAt"] = "3",
+        ["Fhir:Storage:SortWalkBudget"] = "2",
+    };
 }
 
 public sealed class CommonTokenSqliteStore() : SqliteStore(CommonToken.Settings);
@@ -203,6 +210,7 @@ public sealed class CommonTokenSettingTests(SqliteStore store) : IClassFixture<S
     [InlineData("CommonTokenAt", "0")]
     [InlineData("CommonTokenAt", "-5")]
     [InlineData("TokenWalkBudget", "0")]
+    [InlineData("SortWalkBudget", "0")]
     public void A_threshold_or_budget_under_one_stops_the_service_at_start_naming_the_setting(string setting, string value)
     {
         var settings = new Dictionary<string, string?>(store.Settings) { [$"Fhir:Storage:{setting}"] = value };

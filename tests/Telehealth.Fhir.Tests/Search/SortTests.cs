@@ -145,3 +145,11 @@ public abstract class SortTests<TStore>(TStore store) : TaggedSearchTests<TStore
 public sealed class SqliteSortTests(SqliteStore store) : SortTests<SqliteStore>(store);
 
 public sealed class PostgresSortTests(PostgresStore store) : SortTests<PostgresStore>(store);
+
+/// <summary>
+/// The same with the tag common from 3 index rows: a tagged search sorted by one date, latest first, then walks the
+/// date index (SortWalkSql) instead of sorting the matches.
+/// </summary>
+public sealed class SqliteWalkedSortOrderTests(CommonTokenSqliteStore store) : SortTests<CommonTokenSqliteStore>(store);
+
+public sealed class PostgresWalkedSortOrderTests(CommonTokenPostgresStore store) : SortTests<CommonTokenPostgresStore>(store);
