@@ -74,7 +74,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             return await ReadRowsAsync(session, request,
                 LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, storage, session.Database.IsPostgres,
                     session.Guard?.RowFilter(p, "r", request.ResourceType)), p,
-                $"pg.rkey {(request.Backward ? "DESC" : "ASC")}", [], PlanMode(session, Generic), snapshot, versions, ct);
+                $"pg.rkey {(request.Backward ? "DESC" : "ASC")}", [], PlanModes.For(session, PlanModes.Generic), snapshot, versions, ct);
         // A sort by one date, latest first, of a whole type or of a common token: the date index walked from its latest end.
         if ((unfiltered || session.Guard?.SeesWholeStation == true) && SortWalkSql.Serves(request)
             && await SortWalkAsync(session, request, snapshot, versions, ct) is { } walked)
@@ -108,7 +108,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         // With an access filter, planned for its values each time: a generic plan, which PostgreSQL settles on after a
         // few runs of a prepared statement, cannot tell a status every encounter has from a rare code, and for a
         // patient's finished encounters it read the 300,000 of everyone's (3.0 s at 1M) instead of the patient's few.
-        var mode = unfiltered ? null : PlanMode(session, Custom);
+        var mode = unfiltered ? null : PlanModes.For(session, PlanModes.Custom);
         return await ReadRowsAsync(session, request, sql.ToString(), p, string.Join(", ", outer), sort, mode, snapshot, versions, ct);
     }
 
@@ -131,7 +131,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
               $"CROSS JOIN LATERAL (SELECT v0.json FROM resource_version v0 WHERE v0.rkey = r.rkey AND v0.version = r.version OFFSET 0) v ORDER BY {order}"
             : $"SELECT pg.*, {ResourceReader.LiveColumns} FROM ({page}) pg JOIN resource r ON r.rkey = pg.rkey " +
               $"JOIN resource_version v ON v.rkey = r.rkey AND v.version = r.version ORDER BY {order}";
-        sql = Prefixed(sql, planMode);
+        sql = PlanModes.Prefixed(sql, planMode);
         var rows = new List<PageRow>();
         await using (var cmd = session.Command(sql, [.. p.Values]))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
@@ -179,7 +179,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         var bounds = new KeyBounds(p, request, filter is null ? snapshot : long.MaxValue).On("w.rkey");
         var (select, where, order) = KeyBounds.SortedKeys(keys, bounds, direction, filter);
         var sql = $"{select}{KeyBounds.Where(where)}{order} LIMIT {request.Count + 1}";
-        return await ReadRowsAsync(session, request, sql, p, $"pg.rkey {direction}", [], genericPlan ? PlanMode(session, Generic) : null,
+        return await ReadRowsAsync(session, request, sql, p, $"pg.rkey {direction}", [], genericPlan ? PlanModes.For(session, PlanModes.Generic) : null,
             snapshot, versions, ct);
     }
 
@@ -192,13 +192,13 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
     /// </summary>
     private async Task<PageResult?> SortWalkAsync(RecordSession session, SearchRequest request, long snapshot, long versions, CancellationToken ct)
     {
-        var mode = PlanMode(session, Generic);
+        var mode = PlanModes.For(session, PlanModes.Generic);
         if (request.Criteria is [ParameterCriterion token])
         {
             var k = new SqlParameters();
             var keys = new CriterionSql(k, clock).Keys(token, request.ResourceType);
             await using var cmd = session.Command(
-                Prefixed($"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {storage.CommonTokenAt - 1})", mode), [.. k.Values]);
+                PlanModes.Prefixed($"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {storage.CommonTokenAt - 1})", mode), [.. k.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (mode is not null) await reader.NextResultAsync(ct);
             if (!await reader.ReadAsync(ct) || !reader.GetBoolean(0)) return null;
@@ -210,18 +210,6 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             mode, snapshot, versions, ct);
         return page.HasMore ? page : null;
     }
-
-    /// <summary>The statement run under <paramref name="planMode"/> when one is given (<see cref="PlanMode"/>).</summary>
-    private static string Prefixed(string sql, string? planMode) =>
-        planMode is null ? sql : $"SELECT set_config('plan_cache_mode', '{planMode}', true); " + sql;
-
-    private const string Generic = "force_generic_plan";
-    private const string Custom = "force_custom_plan";
-
-    /// <summary>The plan cache mode a statement runs under, where it can be set: on PostgreSQL, and outside a write's
-    /// transaction, which the setting would outlast; otherwise null (as the session has it).</summary>
-    private static string? PlanMode(RecordSession session, string mode) =>
-        session.Database.IsPostgres && !session.InTransaction ? mode : null;
 
     /// <summary>
     /// For a lone date window: each whole day's keys after the cursor and within the snapshot, at most a page and one
