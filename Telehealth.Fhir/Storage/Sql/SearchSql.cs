@@ -208,7 +208,9 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             storage.SortWalkBudget, session.Database.IsPostgres);
         var page = await ReadRowsAsync(session, request, sql, p, "pg.s0 DESC, pg.rkey ASC", [new SortColumn("", SqlKind.Integer, Descending: true)],
             mode, snapshot, versions, ct);
-        return page.HasMore ? page : null;
+        // A resource gets one placing row as long as its date rows differ in start or end (IndexWriter writes each
+        // once); should one come twice, the general statement answers rather than repeating it.
+        return page.HasMore && page.Rows.DistinctBy(r => r.Resource.Key).Count() == page.Rows.Count ? page : null;
     }
 
     /// <summary>

@@ -43,8 +43,10 @@ internal static class SortWalkSql
         if (request.Cursor is { } cursor)
         {
             var (value, key) = (p.Add(cursor.SortValues[0].GetInt64()), p.Add(cursor.Key));
+            // The rows at the cursor's own date up to its key are passed over in the window, not counted in its budget
+            // on every page of a long run of equal dates.
             window.Add($"o.high <= {value}");
-            conditions.Add($"(c.s0 < {value} OR (c.s0 = {value} AND c.rkey > {key}))");
+            window.Add($"(o.high < {value} OR o.rkey > {key})");
         }
         if (snapshot != long.MaxValue) conditions.Add($"c.rkey <= {p.Add(snapshot)}");
         // The row that gives the resource its place: no other of its rows for the parameter ends later, or as late

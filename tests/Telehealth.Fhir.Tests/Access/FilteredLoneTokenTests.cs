@@ -24,12 +24,17 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
     /// Stations A and B, five patients each, created in turns; each patient has two observations of the test's code and
     /// one of another. Station A asked for a consult about B's third patient, which shares that patient with A.
     /// </summary>
-    private async Task<(List<Patient> Seen, List<Observation> SeenObservations)> SeedAsync()
+    private async Task<(List<Patient> Seen, List<Observation> SeenObservations)> SeedAsync() =>
+        await SeedAllAsync() is var (seen, observations, _) ? (seen, observations) : default;
+
+    /// <summary>As <see cref="SeedAsync"/>, also with every observation of the patients the doctor sees, in creation order.</summary>
+    private async Task<(List<Patient> Seen, List<Observation> SeenObservations, List<Observation> AllSeen)> SeedAllAsync()
     {
         var system = store.Host.Client;
         foreach (var which in "ab") await system.PutAsync(new Organization { Id = Station(which), Name = $"Trạm Y tế xã {which}" });
         var seen = new List<Patient>();
         var observations = new List<Observation>();
+        var all = new List<Observation>();
         var created = 0;
         for (var k = 0; k < 5; k++)
             foreach (var which in "ab")
@@ -54,6 +59,7 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
                 {
                     seen.Add(patient);
                     observations.AddRange(own.Where(o => o.Code.Coding[0].Code == "hr"));
+                    all.AddRange(own);
                 }
                 if (shared)
                     await system.CreateAsync(new ServiceRequest
@@ -64,7 +70,7 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
                         Requester = new ResourceReference($"Organization/{Station('a')}"),
                     });
             }
-        return (seen, observations);
+        return (seen, observations, all);
     }
 
     [Fact]
@@ -92,6 +98,19 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
             .OrderByDescending(x => ((FhirDateTime)x.o.Effective).ToDateTimeOffset(TimeSpan.Zero)).ThenBy(x => x.n).Select(x => x.o.Id);
         await AssertPagesAsync(Doctor, $"Observation?code=urn:code:{suffix}|hr&_sort=-date&_count=2", latestFirst);
         await AssertPagesAsync(Doctor, $"Observation?code=urn:code:{suffix}|hr&_sort=-date&_count=50", latestFirst);
+    }
+
+    /// <summary>
+    /// Every observation the doctor may see, latest first, with no criterion: the walk checks the access filter alone
+    /// on every observation in the database, and only the doctor's station's (and the shared patient's) come.
+    /// </summary>
+    [Fact]
+    public async Task A_commune_doctor_pages_latest_first_through_every_observation_they_may_see_and_no_others()
+    {
+        var (_, _, all) = await SeedAllAsync();
+        var latestFirst = all.Select((o, n) => (o, n))
+            .OrderByDescending(x => ((FhirDateTime)x.o.Effective).ToDateTimeOffset(TimeSpan.Zero)).ThenBy(x => x.n).Select(x => x.o.Id);
+        await AssertPagesAsync(Doctor, "Observation?_sort=-date&_count=3", latestFirst);
     }
 
     /// <summary>
