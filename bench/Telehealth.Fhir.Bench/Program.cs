@@ -159,24 +159,27 @@ if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallData
     var operations = sides.Select(s => ($"{s.Search.Name} at {Size(s.Patients)}", (Func<int, long, Task<bool>>)s.Search.RunAsync, s.Pid)).ToList();
     foreach (var (_, operation, _) in operations) await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, operation);
     var bySize = await LoadDriver.RunInTurnsAsync(operations, options.Clients, duration, TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
-    Say("");
-    Say($"## Searches at {Size(loaded)} and at {Size(small)} resources side by side (alternating 2 s turns)");
-    Say("");
-    TableHeader();
-    foreach (var m in bySize) Row(m);
-    Say("");
-    Say("| CPU per request, µs | serving process | PostgreSQL | both | this driver | entries per page |");
-    Say("|---|---:|---:|---:|---:|---:|");
-    foreach (var (m, k) in bySize.Select((m, k) => (m, k)))
-        Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} | {sides[k].Search.EntriesPerPage:F1} |");
-    Say("");
-    for (var k = 0; k < bySize.Count; k += 2)
+    if (bySize.Count > 0)
     {
-        var (large, little) = (bySize[k], bySize[k + 1]);
-        Say($"- search {sides[k].Search.Kind}: p50 {little.P50:F1} → {large.P50:F1} ms, p95 {little.P95:F1} → {large.P95:F1} ms, " +
-            $"{little.PerSecond:N0} → {large.PerSecond:N0}/s ({large.PerSecond / little.PerSecond - 1:+0%;-0%}), " +
-            $"CPU per search {little.ServiceMicros + little.PostgresMicros:N0} → {large.ServiceMicros + large.PostgresMicros:N0} µs, " +
-            $"entries per page {sides[k + 1].Search.EntriesPerPage:F1} → {sides[k].Search.EntriesPerPage:F1}");
+        Say("");
+        Say($"## Searches at {Size(loaded)} and at {Size(small)} resources side by side (alternating 2 s turns)");
+        Say("");
+        TableHeader();
+        foreach (var m in bySize) Row(m);
+        Say("");
+        Say("| CPU per request, µs | serving process | PostgreSQL | both | this driver | entries per page |");
+        Say("|---|---:|---:|---:|---:|---:|");
+        foreach (var (m, k) in bySize.Select((m, k) => (m, k)))
+            Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} | {sides[k].Search.EntriesPerPage:F1} |");
+        Say("");
+        for (var k = 0; k < bySize.Count; k += 2)
+        {
+            var (large, little) = (bySize[k], bySize[k + 1]);
+            Say($"- search {sides[k].Search.Kind}: p50 {little.P50:F1} → {large.P50:F1} ms, p95 {little.P95:F1} → {large.P95:F1} ms, " +
+                $"{little.PerSecond:N0} → {large.PerSecond:N0}/s ({large.PerSecond / little.PerSecond - 1:+0%;-0%}), " +
+                $"CPU per search {little.ServiceMicros + little.PostgresMicros:N0} → {large.ServiceMicros + large.PostgresMicros:N0} µs, " +
+                $"entries per page {sides[k + 1].Search.EntriesPerPage:F1} → {sides[k].Search.EntriesPerPage:F1}");
+        }
     }
     if (options.Only?.Contains("paced") != false)
     {

@@ -201,7 +201,11 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
                 PlanModes.Prefixed($"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {storage.CommonTokenAt - 1})", mode), [.. k.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (mode is not null) await reader.NextResultAsync(ct);
-            if (!await reader.ReadAsync(ct) || !reader.GetBoolean(0)) return null;
+            if (!await reader.ReadAsync(ct) || !reader.GetBoolean(0))
+            {
+                SortWalkSql.Count("few", session, request);
+                return null;
+            }
         }
         var p = new SqlParameters();
         var sql = SortWalkSql.Page(p, new CriterionSql(p, clock), request, snapshot, session.Guard?.RowFilter(p, "r", request.ResourceType),
@@ -210,7 +214,9 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             mode, snapshot, versions, ct);
         // A resource gets one placing row as long as its date rows differ in start or end (IndexWriter writes each
         // once); should one come twice, the general statement answers rather than repeating it.
-        return page.HasMore && page.Rows.DistinctBy(r => r.Resource.Key).Count() == page.Rows.Count ? page : null;
+        var walked = page.HasMore && page.Rows.DistinctBy(r => r.Resource.Key).Count() == page.Rows.Count;
+        SortWalkSql.Count(walked ? "walked" : "gave_way", session, request);
+        return walked ? page : null;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Telehealth.Fhir.Search;
@@ -20,6 +21,23 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// </remarks>
 internal static class SortWalkSql
 {
+    /// <summary>The record service's own measurements (<c>dotnet-counters monitor --counters Telehealth.Fhir</c>).</summary>
+    public static readonly Meter Meter = new("Telehealth.Fhir");
+
+    /// <summary>
+    /// Pages this walk was asked for, by outcome: <c>walked</c> (it gave the page), <c>gave_way</c> (it read its budget
+    /// or reached the matches without a date, and the matches were sorted), <c>few</c> (the token was not common, and
+    /// the matches were sorted without a walk). Many <c>gave_way</c> say the budget is too small for the data.
+    /// </summary>
+    public static readonly Counter<long> Pages = Meter.CreateCounter<long>("telehealth.fhir.sort_walk.pages", description:
+        "Pages of searches sorted by one date, latest first, by whether the date index walk gave them");
+
+    /// <summary>Counts one page's <paramref name="outcome"/> (<see cref="Pages"/>), with the database and the resource type.</summary>
+    public static void Count(string outcome, RecordSession session, SearchRequest request) =>
+        Pages.Add(1, new KeyValuePair<string, object?>("outcome", outcome),
+            new KeyValuePair<string, object?>("database", session.Database.IsPostgres ? "postgres" : "sqlite"),
+            new KeyValuePair<string, object?>("type", request.ResourceType));
+
     /// <summary>
     /// A request the walk can page: one sort key, a date parameter indexed in ix_date, latest first, going forward,
     /// from the start or from a match that had a value; no criterion, or one token (<see cref="LoneTokenSql.Serves"/>).

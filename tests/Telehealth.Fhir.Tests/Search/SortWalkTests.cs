@@ -15,6 +15,9 @@ public abstract class SortWalkTests<TStore>(TStore store) : TaggedSearchTests<TS
 {
     private readonly string suffix = Unique();
 
+    /// <summary>What the walk does with these pages in this store: walked, gave_way (it rarely fills one) or few (not tried).</summary>
+    protected abstract string Outcome { get; }
+
     private sealed record Written(string Id, DateTimeOffset? Latest, int Order);
 
     /// <summary>The latest instant a due date covers: the end of its day, month or year.</summary>
@@ -65,6 +68,7 @@ public abstract class SortWalkTests<TStore>(TStore store) : TaggedSearchTests<TS
         var written = await SeedAsync();
         var expected = written.OrderByDescending(w => w.Latest ?? DateTimeOffset.MinValue).ThenBy(w => w.Order).Select(w => w.Id).ToList();
         var query = $"Goal?category=urn:walk:{suffix}|c&_sort=-target-date";
+        using var outcomes = new SortWalkOutcomes();
 
         Assert.Equal(expected, await Client.IdsAsync($"{query}&_count=50"));
         foreach (var count in new[] { 1, 2, 3 })
@@ -74,6 +78,8 @@ public abstract class SortWalkTests<TStore>(TStore store) : TaggedSearchTests<TS
             var back = await Client.WalkBackAsync(pages[^1]);
             Assert.Equal(expected, back.SelectMany(FhirHttp.MatchIds).ToList());
         }
+        // The store's classes run one after another (their collection), so these are this test's pages.
+        Assert.True(outcomes.Of(Outcome, Store is PostgresStore ? "postgres" : "sqlite", "Goal") > 0, $"No page was {Outcome}.");
     }
 
     [Fact]
@@ -94,19 +100,43 @@ public abstract class SortWalkTests<TStore>(TStore store) : TaggedSearchTests<TS
     }
 }
 
-public sealed class SqliteSortWalkTests(SqliteStore store) : SortWalkTests<SqliteStore>(store);
+[Collection("sort walk")]
+public sealed class SqliteSortWalkTests(SqliteStore store) : SortWalkTests<SqliteStore>(store)
+{
+    protected override string Outcome => "few";
+}
 
-public sealed class PostgresSortWalkTests(PostgresStore store) : SortWalkTests<PostgresStore>(store);
+[Collection("sort walk")]
+public sealed class PostgresSortWalkTests(PostgresStore store) : SortWalkTests<PostgresStore>(store)
+{
+    protected override string Outcome => "few";
+}
 
 /// <summary>The same with the category common from 3 index rows: latest-first pages then walk the date index.</summary>
-public sealed class SqliteWalkedSortTests(CommonTokenSqliteStore store) : SortWalkTests<CommonTokenSqliteStore>(store);
+[Collection("sort walk")]
+public sealed class SqliteWalkedSortTests(CommonTokenSqliteStore store) : SortWalkTests<CommonTokenSqliteStore>(store)
+{
+    protected override string Outcome => "walked";
+}
 
-public sealed class PostgresWalkedSortTests(CommonTokenPostgresStore store) : SortWalkTests<CommonTokenPostgresStore>(store);
+[Collection("sort walk")]
+public sealed class PostgresWalkedSortTests(CommonTokenPostgresStore store) : SortWalkTests<CommonTokenPostgresStore>(store)
+{
+    protected override string Outcome => "walked";
+}
 
 /// <summary>The same with a walk of 2 index rows: it then rarely fills a page, and the matches are sorted instead.</summary>
-public sealed class SqliteShortSortWalkTests(ShortSortWalkSqliteStore store) : SortWalkTests<ShortSortWalkSqliteStore>(store);
+[Collection("sort walk")]
+public sealed class SqliteShortSortWalkTests(ShortSortWalkSqliteStore store) : SortWalkTests<ShortSortWalkSqliteStore>(store)
+{
+    protected override string Outcome => "gave_way";
+}
 
-public sealed class PostgresShortSortWalkTests(ShortSortWalkPostgresStore store) : SortWalkTests<ShortSortWalkPostgresStore>(store);
+[Collection("sort walk")]
+public sealed class PostgresShortSortWalkTests(ShortSortWalkPostgresStore store) : SortWalkTests<ShortSortWalkPostgresStore>(store)
+{
+    protected override string Outcome => "gave_way";
+}
 
 public sealed class ShortSortWalkSqliteStore() : SqliteStore(CommonToken.ShortSortWalk);
 
