@@ -62,6 +62,13 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
         && !caller.Has(Roles.Patient) && !caller.Has(Roles.Specialist) && !caller.Has(Roles.Coordinator);
 
     /// <summary>
+    /// Whether the caller sees only one patient's record of <paramref name="type"/> (<see cref="OwnRecord"/>): a search's
+    /// other conditions are then best checked on each of those few resources (DateSql.PerResource) than read as sets of
+    /// everyone's. Not for a type the caller sees whole (a patient looking for free slots).
+    /// </summary>
+    public bool SeesOneRecordOf(string type) => FiltersRows(type) && caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is not null;
+
+    /// <summary>
     /// A SQL predicate keeping rows (of <paramref name="alias"/>, with rkey, type and id columns) the caller may see;
     /// null when nothing needs filtering. <paramref name="type"/> null means rows of any type (system history).
     /// </summary>

@@ -16,8 +16,9 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
     public string Predicate(Criterion criterion, string alias, string type) => criterion switch
     {
         ParameterCriterion c when c.Parameter.IsColumn => ColumnPredicate(c, alias),
-        ParameterCriterion { Parameter.Type: SearchParamType.Date, Modifier: null } c =>
-            new DateSql(p, clock).Predicate([c], alias, type, c.Parameter.Name),
+        ParameterCriterion { Parameter.Type: SearchParamType.Date, Modifier: null } c => guard?.SeesOneRecordOf(type) == true
+            ? new DateSql(p, clock).PerResource([c], alias, type, c.Parameter.Name)
+            : new DateSql(p, clock).Predicate([c], alias, type, c.Parameter.Name),
         ParameterCriterion c => ParameterPredicate(c, alias, type),
         MissingCriterion m => MissingPredicate(m, alias, type),
         ChainCriterion chain => ChainPredicate(chain, alias, type),

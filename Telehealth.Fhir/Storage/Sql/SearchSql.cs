@@ -46,7 +46,8 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         var p = new SqlParameters();
         // No access filter on this type: a criterion's index rows alone can then be the matches (DrivenByKeysAsync).
         var unfiltered = session.Guard?.FiltersRows(request.ResourceType) != true;
-        if (request.Sort.Count == 0 && DateWindows(request).FirstOrDefault() is { } window)
+        // A patient's few resources are checked against the window one by one instead (DateSql.PerResource).
+        if (request.Sort.Count == 0 && session.Guard?.SeesOneRecordOf(request.ResourceType) != true && DateWindows(request).FirstOrDefault() is { } window)
         {
             var lone = unfiltered && request.Criteria.Count == window.Count();
             var days = lone ? DayPaging(p, request, snapshot) : null;
@@ -275,7 +276,9 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         var dateWindows = DateWindows(request);
         var dates = new DateSql(p, clock);
         foreach (var window in dateWindows.Where(w => w.Key != skipWindow))
-            parts.Add(dates.Predicate([.. window], alias, request.ResourceType, window.Key));
+            parts.Add(guard?.SeesOneRecordOf(request.ResourceType) == true
+                ? dates.PerResource([.. window], alias, request.ResourceType, window.Key)
+                : dates.Predicate([.. window], alias, request.ResourceType, window.Key));
         var windowed = dateWindows.SelectMany(g => g).ToHashSet();
         parts.AddRange(request.Criteria.Where(c => !windowed.Contains(c) && c != skip).Select(c => criteria.Predicate(c, alias, request.ResourceType)));
         // Only what the caller may see is matched, counted and paged.
