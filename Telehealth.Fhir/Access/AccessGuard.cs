@@ -63,7 +63,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
 
     /// <summary>
     /// Whether the caller sees only one patient's record of <paramref name="type"/> (<see cref="OwnRecord"/>): a search's
-    /// other conditions are then best checked on each of those few resources (DateSql.PerResource) than read as sets of
+    /// other conditions are then best checked on each of those few resources (CriterionSql.DatePredicate) than read as sets of
     /// everyone's. Not for a type the caller sees whole (a patient looking for free slots).
     /// </summary>
     public bool SeesOneRecordOf(string type) => FiltersRows(type) && caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is not null;

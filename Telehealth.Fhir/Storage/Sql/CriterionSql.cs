@@ -16,9 +16,7 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
     public string Predicate(Criterion criterion, string alias, string type) => criterion switch
     {
         ParameterCriterion c when c.Parameter.IsColumn => ColumnPredicate(c, alias),
-        ParameterCriterion { Parameter.Type: SearchParamType.Date, Modifier: null } c => guard?.SeesOneRecordOf(type) == true
-            ? new DateSql(p, clock).PerResource([c], alias, type, c.Parameter.Name)
-            : new DateSql(p, clock).Predicate([c], alias, type, c.Parameter.Name),
+        ParameterCriterion { Parameter.Type: SearchParamType.Date, Modifier: null } c => DatePredicate([c], alias, type, c.Parameter.Name),
         ParameterCriterion c => ParameterPredicate(c, alias, type),
         MissingCriterion m => MissingPredicate(m, alias, type),
         ChainCriterion chain => ChainPredicate(chain, alias, type),
@@ -26,6 +24,13 @@ internal sealed class CriterionSql(SqlParameters p, TimeProvider clock, Access.A
         AnyCriterion any => "(" + string.Join(" OR ", any.Alternatives.Select(a => Predicate(a, alias, type))) + ")",
         _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
     };
+
+    /// <summary>
+    /// Criteria on one date parameter that all hold on one index row (<see cref="DateSql.Predicate"/>), checked on each
+    /// resource where the caller sees only one patient's record of the type (<c>AccessGuard.SeesOneRecordOf</c>).
+    /// </summary>
+    public string DatePredicate(IReadOnlyList<ParameterCriterion> criteria, string alias, string type, string param) =>
+        new DateSql(p, clock).Predicate(criteria, alias, type, param, perResource: guard?.SeesOneRecordOf(type) == true);
 
     private string ColumnPredicate(ParameterCriterion c, string alias)
     {

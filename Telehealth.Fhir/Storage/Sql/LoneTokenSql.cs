@@ -34,6 +34,12 @@ internal static class LoneTokenSql
         && c.Values.All(v => v is TokenValue);
 
     /// <summary>
+    /// Whether the token's index rows (<paramref name="keys"/>, a SELECT of them) number <paramref name="commonAt"/> or
+    /// more, as one boolean column: this statement's first part, and the sorted walk's check (<see cref="SortWalkSql"/>).
+    /// </summary>
+    public static string IsCommon(string keys, int commonAt) => $"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {commonAt - 1})";
+
+    /// <summary>
     /// The page's keys (a page and one), after the cursor and within the snapshot (none when
     /// <paramref name="snapshot"/> is <see cref="long.MaxValue"/>), in the request's direction.
     /// </summary>
@@ -65,7 +71,7 @@ internal static class LoneTokenSql
         // PostgreSQL read the index alone; selecting the key itself took 4.4-5.9 ms, from the table.
         // The token's index rows, written once: the check below and the sorted branch read them with the same parameters.
         var keys = criteria.Keys(c, type);
-        var common = $"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {commonAt - 1}) AS c";
+        var common = $"{IsCommon(keys, commonAt)} AS c";
         // The walk: the token index's rows in key order, at most walkBudget of them past the cursor, until the page
         // is full. A resource's index rows are those of its current version (none once deleted), so the rows alone
         // say which resources match: one descent of ix_token_rkey and a run along its leaves, 19-27 buffers for a

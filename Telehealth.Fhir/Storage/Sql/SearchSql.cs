@@ -46,7 +46,10 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         var p = new SqlParameters();
         // No access filter on this type: a criterion's index rows alone can then be the matches (DrivenByKeysAsync).
         var unfiltered = session.Guard?.FiltersRows(request.ResourceType) != true;
-        // A patient's few resources are checked against the window one by one instead (DateSql.PerResource).
+        // Callers whose matches a walk in index order may check one by one: those who see the whole type, and a commune
+        // doctor, who sees a good share of it (LoneTokenSql, SortWalkSql).
+        var walkable = unfiltered || session.Guard?.SeesWholeStation == true;
+        // A patient's few resources are checked against the window one by one instead (CriterionSql.DatePredicate).
         if (request.Sort.Count == 0 && session.Guard?.SeesOneRecordOf(request.ResourceType) != true && DateWindows(request).FirstOrDefault() is { } window)
         {
             var lone = unfiltered && request.Criteria.Count == window.Count();
@@ -70,14 +73,13 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             && new CriterionSql(p, clock).ClinicalReferenceKeys(single, request.ResourceType) is { } loneKeys)
             return await DrivenByKeysAsync(session, request, loneKeys, null, p, snapshot, versions, ct, genericPlan: true);
         // A lone token: read from its keys when it has few matches, else by walking the type in key order (LoneTokenSql).
-        if (request.Sort.Count == 0 && (unfiltered || session.Guard?.SeesWholeStation == true)
-            && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
+        if (request.Sort.Count == 0 && walkable && request.Criteria is [ParameterCriterion token] && LoneTokenSql.Serves(token))
             return await ReadRowsAsync(session, request,
                 LoneTokenSql.Page(p, new CriterionSql(p, clock), token, request, snapshot, storage, session.Database.IsPostgres,
                     session.Guard?.RowFilter(p, "r", request.ResourceType)), p,
                 $"pg.rkey {(request.Backward ? "DESC" : "ASC")}", [], PlanModes.For(session, PlanModes.Generic), snapshot, versions, ct);
         // A sort by one date, latest first, of a whole type or of a common token: the date index walked from its latest end.
-        if ((unfiltered || session.Guard?.SeesWholeStation == true) && SortWalkSql.Serves(request)
+        if (walkable && SortWalkSql.Serves(request)
             && await SortWalkAsync(session, request, snapshot, versions, ct) is { } walked)
             return walked;
         var filter = Filter(p, request, "r", snapshot, session.Guard);
@@ -199,7 +201,7 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
             var k = new SqlParameters();
             var keys = new CriterionSql(k, clock).Keys(token, request.ResourceType);
             await using var cmd = session.Command(
-                PlanModes.Prefixed($"SELECT EXISTS (SELECT 1 FROM ({keys}) k LIMIT 1 OFFSET {storage.CommonTokenAt - 1})", mode), [.. k.Values]);
+                PlanModes.Prefixed(LoneTokenSql.IsCommon(keys, storage.CommonTokenAt), mode), [.. k.Values]);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             if (mode is not null) await reader.NextResultAsync(ct);
             if (!await reader.ReadAsync(ct) || !reader.GetBoolean(0))
@@ -274,11 +276,8 @@ public sealed class SearchSql(TimeProvider clock, Microsoft.Extensions.Options.I
         if (snapshot != long.MaxValue) parts.Add($"{alias}.rkey <= {p.Add(snapshot)}");
         // AND-ed single-valued criteria on one date parameter (date=ge…&date=lt…) are one window on one index row.
         var dateWindows = DateWindows(request);
-        var dates = new DateSql(p, clock);
         foreach (var window in dateWindows.Where(w => w.Key != skipWindow))
-            parts.Add(guard?.SeesOneRecordOf(request.ResourceType) == true
-                ? dates.PerResource([.. window], alias, request.ResourceType, window.Key)
-                : dates.Predicate([.. window], alias, request.ResourceType, window.Key));
+            parts.Add(criteria.DatePredicate([.. window], alias, request.ResourceType, window.Key));
         var windowed = dateWindows.SelectMany(g => g).ToHashSet();
         parts.AddRange(request.Criteria.Where(c => !windowed.Contains(c) && c != skip).Select(c => criteria.Predicate(c, alias, request.ResourceType)));
         // Only what the caller may see is matched, counted and paged.

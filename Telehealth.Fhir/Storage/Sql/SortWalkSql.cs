@@ -79,8 +79,12 @@ internal static class SortWalkSql
             conditions.Add($"EXISTS ({criteria.MatchesIn(token, request.ResourceType, own)})");
         // A resource's date rows are those of its current version, of its own type, and none once it is deleted: the
         // rows alone say what matches, unless the caller's access filter needs the resource's row.
-        var from = visible is null ? "" : " CROSS JOIN resource r";
-        if (visible is not null) conditions.InsertRange(0, ["r.rkey = c.rkey", visible]);
+        var from = "";
+        if (visible is not null)
+        {
+            from = " CROSS JOIN resource r";
+            conditions.InsertRange(0, ["r.rkey = c.rkey", visible]);
+        }
         // The window is read in its order and the page ends at its 21st match. SQLite sorts again for an ORDER BY over
         // a subquery, reading the whole window first; its subquery runs as a co-routine that hands on its rows in the
         // window's order, which CROSS JOIN keeps.

@@ -6,7 +6,7 @@ namespace Telehealth.Fhir.Tests.Access;
 /// <summary>
 /// A patient searching their own record by date (<c>Observation?date=ge…</c>, a window, several values, a month),
 /// which the server checks on each of the patient's few resources rather than reading everyone's dates first
-/// (DateSql.PerResource): the patient gets exactly their own matches, page by page, and none of another patient's on
+/// (CriterionSql.DatePredicate): the patient gets exactly their own matches, page by page, and none of another patient's on
 /// the same days. The expected matches are worked out from the dates the test writes.
 /// </summary>
 public abstract class PatientDateSearchTests<TStore>(TStore store) : IClassFixture<TStore> where TStore : TestStore
