@@ -2,7 +2,7 @@
 # Benchmarks the record service on PostgreSQL on this machine (never run by ./test.sh or CI).
 #
 #   bench/run-fhir-bench.sh                      # 100k and 1M resources, 8 clients, 20 s per measurement
-#   PATIENTS=1000,10000 SECONDS_EACH=5 bench/run-fhir-bench.sh   # a quick look
+#   PATIENTS=1000,10000 SECONDS_EACH=5 REPEAT=1 bench/run-fhir-bench.sh   # a quick look
 #   PG_EXPLAIN_SLOW_MS=30 bench/run-fhir-bench.sh  # also keep plans of statements over 30 ms (bench/results/postgres-slow.log)
 #   PG_STAT_STATEMENTS=1 bench/run-fhir-bench.sh # also count each statement's time (pg_stat_statements; see it while HOLD=1)
 #   HOLD=1 bench/run-fhir-bench.sh               # keep the cluster and services up afterwards (for EXPLAIN) until Ctrl-C;
@@ -23,6 +23,8 @@ source "$ROOT/scripts/services.sh"
 PATIENTS="${PATIENTS:-10000,100000}"
 CLIENTS="${CLIENTS:-8}"
 SECONDS_EACH="${SECONDS_EACH:-20}"
+# Rounds of the last stage (both sizes side by side), summed up by the median ratio: one round's ratios move by ±10 %.
+REPEAT="${REPEAT:-3}"
 OUT="$ROOT/bench/results/$(date -u +%Y-%m-%d-%H%M).md"
 PIDS=()
 WORK="$(mktemp -d -t telehealth-bench.XXXXXX)"
@@ -96,7 +98,7 @@ POSTMASTER_PID="$(head -n 1 "$PG_TMP/data/postmaster.pid")"
 BENCH_TOKENS="${HOLD:+$ROOT/bench/results/tokens.txt}" dotnet "$ROOT/bench/Telehealth.Fhir.Bench/bin/Release/net10.0/Telehealth.Fhir.Bench.dll" \
   --fhir "http://127.0.0.1:$PORT/fhir" --unchecked "http://127.0.0.1:$UNCHECKED_PORT/fhir" --identity "$IDENTITY" --pg "$DB" --patients "$PATIENTS" --clients "$CLIENTS" \
   --seconds "$SECONDS_EACH" --out "$OUT" --service-pid "$SERVICE_PID" --unchecked-pid "$UNCHECKED_PID" --postgres-pid "$POSTMASTER_PID" \
-  --small-fhir "http://127.0.0.1:$SMALL_PORT/fhir" --small-pg "$SMALL_DB" --small-pid "$SMALL_PID"
+  --small-fhir "http://127.0.0.1:$SMALL_PORT/fhir" --small-pg "$SMALL_DB" --small-pid "$SMALL_PID" --repeat "$REPEAT"
 log "results appended to ${OUT#"$ROOT"/}"
 if [[ -n "${HOLD:-}" ]]; then
   log "holding: psql -h $PG_TMP/sock -p $PG_PORT -U postgres fhir_bench; record service http://127.0.0.1:$PORT/fhir; Ctrl-C ends"

@@ -41,6 +41,9 @@ public static class LoadDriver
     /// all of them alike, so their ratios hold within one run, as one long measurement after the other's do not. The
     /// order is shuffled (the same shuffles every run), not rotated: rotated, each operation always followed the same
     /// other one, so one that always came after the other instance's turn paid for switching instances every time.
+    /// After each turn the driver waits <see cref="Settle"/>, still metering the turn's CPU: reads and searches leave
+    /// AuditEvents that are stored in batches up to a quarter of a second later, and without the wait those of one turn
+    /// were stored during the next, slowing (and charged to) whichever operation came after.
     /// </summary>
     /// <param name="operations">Each with the process id of the instance it calls (null: none to meter, e.g. the bare endpoint).</param>
     /// <param name="meter">Reads each turn's CPU time of that instance and of PostgreSQL; null: none read.</param>
@@ -60,8 +63,8 @@ public static class LoadDriver
             {
                 var (_, operation, pid) = operations[i];
                 await (perSecond is { } rate
-                    ? runs[i].AtRateAsync(duration / rounds, rate, operation, meter, pid)
-                    : runs[i].ForAsync(duration / rounds, operation, meter, pid));
+                    ? runs[i].AtRateAsync(duration / rounds, rate, operation, meter, pid, Settle)
+                    : runs[i].ForAsync(duration / rounds, operation, meter, pid, Settle));
             }
         }
         return runs.Select(r => r.Result()).ToList();
@@ -87,6 +90,12 @@ public static class LoadDriver
         return run.Result();
     }
 
+    /// <summary>
+    /// How long after a turn its AuditEvents are stored by: the audit writer gathers reads for 250 ms, then stores
+    /// them (tens of milliseconds a batch of 200).
+    /// </summary>
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
+
     private static double DriverCpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     /// <summary>One operation's latencies over one or more stretches of time; each client's requests keep counting on.</summary>
@@ -101,8 +110,9 @@ public static class LoadDriver
         private double driverCpu;
 
         /// <summary>As many requests as each client can make, one after the other, for <paramref name="duration"/>.</summary>
-        public Task ForAsync(TimeSpan duration, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid) =>
-            StretchAsync(meter, pid, () =>
+        public Task ForAsync(TimeSpan duration, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid,
+            TimeSpan settle = default) =>
+            StretchAsync(meter, pid, settle, () =>
             {
                 var deadline = DateTime.UtcNow + duration;
                 return Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
@@ -117,8 +127,9 @@ public static class LoadDriver
             });
 
         /// <summary>Each client's requests at its share of <paramref name="perSecond"/> (see <see cref="RunAtRateAsync"/>).</summary>
-        public Task AtRateAsync(TimeSpan duration, double perSecond, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid) =>
-            StretchAsync(meter, pid, () =>
+        public Task AtRateAsync(TimeSpan duration, double perSecond, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid,
+            TimeSpan settle = default) =>
+            StretchAsync(meter, pid, settle, () =>
             {
                 var interval = TimeSpan.FromSeconds(clients / perSecond);
                 var clock = Stopwatch.StartNew();
@@ -147,9 +158,10 @@ public static class LoadDriver
 
         /// <summary>
         /// One stretch of requests: its time, and the CPU this driver used in it (it shares the cores with what it
-        /// measures) and, given a meter, the instance's and PostgreSQL's.
+        /// measures) and, given a meter, the instance's and PostgreSQL's, including <paramref name="settle"/> after it
+        /// (the work its requests left, counted in their CPU but not in their time).
         /// </summary>
-        private async Task StretchAsync(CpuMeter? meter, int? pid, Func<Task> requests)
+        private async Task StretchAsync(CpuMeter? meter, int? pid, TimeSpan settle, Func<Task> requests)
         {
             var before = meter?.Read(pid);
             var driverBefore = DriverCpu();
@@ -157,6 +169,7 @@ public static class LoadDriver
             await requests();
             seconds += clock.Elapsed.TotalSeconds;
             driverCpu += DriverCpu() - driverBefore;
+            if (settle > TimeSpan.Zero) await Task.Delay(settle);
             if (meter?.Read(pid) is not { } after || before is not { } start) return;
             if (after.Service - start.Service is { } service) serviceCpu = (serviceCpu ?? 0) + service;
             if (after.Postgres - start.Postgres is { } postgres) postgresCpu = (postgresCpu ?? 0) + postgres;

@@ -14,6 +14,7 @@ using Telehealth.Fhir.Bench;
 //        [--small-fhir URL --small-pg "Host=...;Database=..." --small-pid N]   (an instance on a second, empty database)
 //        [--compare-only]   (both databases already loaded: only the searches at both sizes side by side)
 //        [--only "common code,date range,paced"]   (with --compare-only: only these searches side by side, and the paced reads only if named)
+//        [--repeat N]   (the side-by-side stage N times, then the median and range of its ratios)
 // Loads generated patients in transaction bundles up to each size in --patients (10 resources per patient), then
 // measures single creates, reads by id (also as a commune doctor under the access rules, from a second instance on
 // the same database with token checks off, and from a bare endpoint on the same database) and indexed searches,
@@ -43,8 +44,10 @@ if (Environment.GetEnvironmentVariable("BENCH_TOKENS") is { Length: > 0 } tokens
 using var uncheckedHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(options.Unchecked.TrimEnd('/') + "/") };
 var (bare, bareUrl) = await BareEndpoint.StartAsync(options.Postgres);
 using var bareHttp = new HttpClient { BaseAddress = new Uri(bareUrl.TrimEnd('/') + "/bare/") };
-var report = new StringBuilder();
-void Say(string line) { Console.WriteLine(line); report.AppendLine(line); }
+var report = new Report();
+void Say(string line) => report.Say(line);
+void TableHeader() => report.TableHeader();
+void Row(Measurement m) => report.Row(m);
 
 Say($"# Record service benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {options.Clients} clients, {options.Seconds} s per measurement, {Environment.ProcessorCount} cores");
 if (!options.CompareOnly)
@@ -130,11 +133,7 @@ foreach (var target in options.Patients)
         $"the patient access rules {1 - results[3].PerSecond / results[4].PerSecond:P0} fewer than it reading the same ids " +
         $"({1 - results[3].PerSecond / results[5].PerSecond:P0} fewer than a service token reading them, the access rules' own part).");
 }
-// "No slower at 1M than at 100k", measured as the reads' ratios are: the largest database's searches and a second
-// database's, holding only the first size's patients (loaded the same way through a third instance, checking tokens
-// too), in alternating 2 s turns, so the machine's slow spells fall on both sizes alike. One stage measured minutes
-// after the other compares two moments of this shared machine as much as two sizes (runs AA and AB: the same
-// searches cost the driver itself up to 23 % more CPU at 1M, where it does the same work at both sizes).
+// Both sizes side by side, given a second database (--small-*) holding the first size's patients.
 if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallDatabase && options.Patients.Length > 1)
 {
     using var smallHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 })
@@ -148,56 +147,14 @@ if (options.SmallFhir is { } smallFhir && options.SmallPostgres is { } smallData
         Say("");
         Say($"The second database loaded at {smallLoad.PerSecond * options.Bundle * DataGenerator.ResourcesPerPatient:N0} resources/s.");
     }
-    static string Size(long patients) => patients * DataGenerator.ResourcesPerPatient is var r && r >= 1_000_000 ? $"{r / 1e6:0.#}M" : $"{r / 1e3:0.#}k";
     // The reference search by encounters here: the stages' creates added observations to the patients the searches
     // then read (the same client and request numbers pick the same patients), so the larger database's observation pages
     // held more entries than the other's (7.5 against 6.0 in runs AD and AE); no stage creates encounters.
-    var sides = BenchSearches.For(http, loaded, options.Clients, "Encounter").Zip(BenchSearches.For(smallHttp, small, options.Clients, "Encounter"))
-        .Where(p => options.Only is null || options.Only.Contains(p.First.Kind))
-        .SelectMany(p => new[] { (Search: p.First, Patients: loaded, Pid: options.ServicePid), (Search: p.Second, Patients: small, Pid: options.SmallPid) })
-        .ToList();
-    var operations = sides.Select(s => ($"{s.Search.Name} at {Size(s.Patients)}", (Func<int, long, Task<bool>>)s.Search.RunAsync, s.Pid)).ToList();
-    foreach (var (_, operation, _) in operations) await LoadDriver.RunAsync("warm-up", options.Clients, warmUp, operation);
-    var bySize = await LoadDriver.RunInTurnsAsync(operations, options.Clients, duration, TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid));
-    if (bySize.Count > 0)
-    {
-        Say("");
-        Say($"## Searches at {Size(loaded)} and at {Size(small)} resources side by side (alternating 2 s turns)");
-        Say("");
-        TableHeader();
-        foreach (var m in bySize) Row(m);
-        Say("");
-        Say("| CPU per request, µs | serving process | PostgreSQL | both | this driver | entries per page |");
-        Say("|---|---:|---:|---:|---:|---:|");
-        foreach (var (m, k) in bySize.Select((m, k) => (m, k)))
-            Say($"| {m.Name} | {m.ServiceMicros:N0} | {m.PostgresMicros:N0} | {m.ServiceMicros + m.PostgresMicros:N0} | {m.DriverMicros:N0} | {sides[k].Search.EntriesPerPage:F1} |");
-        Say("");
-        for (var k = 0; k < bySize.Count; k += 2)
-        {
-            var (large, little) = (bySize[k], bySize[k + 1]);
-            Say($"- search {sides[k].Search.Kind}: p50 {little.P50:F1} → {large.P50:F1} ms, p95 {little.P95:F1} → {large.P95:F1} ms, " +
-                $"{little.PerSecond:N0} → {large.PerSecond:N0}/s ({large.PerSecond / little.PerSecond - 1:+0%;-0%}), " +
-                $"CPU per search {little.ServiceMicros + little.PostgresMicros:N0} → {large.ServiceMicros + large.PostgresMicros:N0} µs, " +
-                $"entries per page {sides[k + 1].Search.EntriesPerPage:F1} → {sides[k].Search.EntriesPerPage:F1}");
-        }
-    }
-    if (options.Only?.Contains("paced") != false)
-    {
-        // The reads' p99 at the goal's rate, at both sizes in the same alternating turns: whether the larger database
-        // misses it, or the moment of this shared machine it was measured at (runs AJ to AU met it at 100k and missed it
-        // at 1M, the one stage measured minutes after the other).
-        var paced = await LoadDriver.RunInTurnsAsync(
-        [
-            ($"read by id at 2,500/s offered at {Size(loaded)}", (c, i) => ReadAsync(http, Pick(c, i)), options.ServicePid),
-            ($"read by id at 2,500/s offered at {Size(small)}", (c, i) => ReadAsync(smallHttp, Target(BenchSearches.PatientOf(c, i, small), i)), options.SmallPid),
-        ], options.Clients, duration, TimeSpan.FromSeconds(2), new CpuMeter(options.PostgresPid), perSecond: 2_500);
-        Say("");
-        TableHeader();
-        foreach (var m in paced) Row(m);
-        Say("");
-        Say($"- reads at 2,500/s offered: p95 {paced[1].P95:F1} → {paced[0].P95:F1} ms, p99 {paced[1].P99:F1} → {paced[0].P99:F1} ms, " +
-            $"CPU per read {paced[1].ServiceMicros + paced[1].PostgresMicros:N0} → {paced[0].ServiceMicros + paced[0].PostgresMicros:N0} µs");
-    }
+    await new SideBySide(report, options.Clients, duration, warmUp, new CpuMeter(options.PostgresPid)).RunAsync(
+        new(loaded, BenchSearches.For(http, loaded, options.Clients, "Encounter"), (c, i) => ReadAsync(http, Pick(c, i)), options.ServicePid),
+        new(small, BenchSearches.For(smallHttp, small, options.Clients, "Encounter"),
+            (c, i) => ReadAsync(smallHttp, Target(BenchSearches.PatientOf(c, i, small), i)), options.SmallPid),
+        options.Only, options.Repeat);
 }
 await bare.StopAsync();
 if (options.Out is not null) await File.AppendAllTextAsync(options.Out, report.ToString());
@@ -213,14 +170,6 @@ long PatientOf(int client, long i) => BenchSearches.PatientOf(client, i, loaded)
 // Every other request reads the patient, the others one of their observations.
 static (string Type, string Id) Target(long n, long i) =>
     i % 2 == 0 ? ("Patient", DataGenerator.PatientId(n)) : ("Observation", DataGenerator.ObservationId(n, (int)(i % 6)));
-
-void TableHeader()
-{
-    Say("| measurement | requests | errors | per second | p50 ms | p95 ms | p99 ms |");
-    Say("|---|---:|---:|---:|---:|---:|---:|");
-}
-
-void Row(Measurement m) => Say($"| {m.Name} | {m.Count:N0} | {m.Errors} | {m.PerSecond:N0} | {m.P50:F1} | {m.P95:F1} | {m.P99:F1} |");
 
 async Task<bool> ReadAsync(HttpClient client, (string Type, string Id) target)
 {
@@ -292,26 +241,4 @@ async Task<Measurement> LoadAsync(HttpClient client, long from, long to)
     var sorted = latencies.Order().ToArray();
     double P(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
     return new Measurement("load", sorted.Length, errors, clock.Elapsed.TotalSeconds, P(0.5), P(0.95), P(0.99));
-}
-
-internal sealed record Options(string Fhir, string Unchecked, string Identity, string Postgres, long[] Patients, int Clients, int Seconds, int Bundle, string? Out,
-    int? ServicePid, int? UncheckedPid, int? PostgresPid, string? SmallFhir, string? SmallPostgres, int? SmallPid, bool CompareOnly,
-    string[]? Only)
-{
-    public static Options Parse(string[] args)
-    {
-        string Get(string name, string? fallback = null)
-        {
-            var i = Array.IndexOf(args, name);
-            return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback ?? throw new ArgumentException($"{name} is required");
-        }
-        return new Options(Get("--fhir"), Get("--unchecked"), Get("--identity"), Get("--pg"),
-            Get("--patients", "10000,100000").Split(',').Select(s => long.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-            int.Parse(Get("--clients", "8")), int.Parse(Get("--seconds", "20")), int.Parse(Get("--bundle", "10")),
-            args.Contains("--out") ? Get("--out") : null, Pid("--service-pid"), Pid("--unchecked-pid"), Pid("--postgres-pid"),
-            Optional("--small-fhir"), Optional("--small-pg"), Pid("--small-pid"), args.Contains("--compare-only"),
-            Optional("--only")?.Split(',', StringSplitOptions.TrimEntries));
-        string? Optional(string name) => args.Contains(name) ? Get(name) : null;
-        int? Pid(string name) => args.Contains(name) ? int.Parse(Get(name), CultureInfo.InvariantCulture) : null;
-    }
 }
