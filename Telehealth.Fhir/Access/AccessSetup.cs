@@ -75,7 +75,8 @@ public static class AccessSetup
 }
 
 /// <summary>The access guard for each request, made once from the request's token.</summary>
-public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.ResourceIndexer indexer, StationRoster roster, IOptions<AccessOptions> options)
+public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.ResourceIndexer indexer, StationRoster roster, IOptions<AccessOptions> options,
+    IOptions<Storage.StorageOptions> storage)
 {
     private static readonly object Key = new();
 
@@ -95,7 +96,7 @@ public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.R
         if (context.Items.TryGetValue(Key, out var cached) && cached is AccessGuard guard) return guard;
         var address = context.Connection.RemoteIpAddress?.ToString();
         var caller = options.Value.Disabled ? Unchecked with { Address = address } : FromToken(context) with { Address = address };
-        guard = new AccessGuard(caller, rules, audit, indexer, roster);
+        guard = new AccessGuard(caller, rules, audit, indexer, roster, storage.Value.Provider == Storage.StorageProvider.Postgres);
         context.Items[Key] = guard;
         return guard;
     }

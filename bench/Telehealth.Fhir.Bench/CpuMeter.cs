@@ -17,6 +17,32 @@ public sealed class CpuMeter(int? postmaster)
     public (double? Service, double? Postgres) Read(int? service) =>
         (service is { } pid ? Seconds(pid, children: false) : null, postmaster is { } pg ? PostgresSeconds(pg) : null);
 
+    /// <summary>How often <see cref="UntilQuietAsync"/> looks, and how many looks in a row must find the instance idle.</summary>
+    private static readonly TimeSpan Look = TimeSpan.FromMilliseconds(100);
+    private const int QuietLooks = 3;
+
+    /// <summary>
+    /// Waits until the instance has used at most one clock tick in each of <see cref="QuietLooks"/> looks in a row
+    /// (300 ms: longer than the audit writer waits to gather a batch), at most 5 s; returns how long it was busy
+    /// before that, the time its requests' leftover work took (storing their AuditEvents).
+    /// </summary>
+    public async Task<TimeSpan> UntilQuietAsync(int service)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var last = Seconds(service, children: false) ?? 0;
+        var quiet = 0;
+        var busyUntil = TimeSpan.Zero;
+        while (quiet < QuietLooks && clock.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(Look);
+            var now = Seconds(service, children: false) ?? last;
+            if (now - last <= 1 / TicksPerSecond) quiet++;
+            else (quiet, busyUntil) = (0, clock.Elapsed);
+            last = now;
+        }
+        return busyUntil;
+    }
+
     private static double PostgresSeconds(int postmaster)
     {
         var total = Seconds(postmaster, children: true) ?? 0;

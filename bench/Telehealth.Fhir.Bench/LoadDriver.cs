@@ -41,9 +41,11 @@ public static class LoadDriver
     /// all of them alike, so their ratios hold within one run, as one long measurement after the other's do not. The
     /// order is shuffled (the same shuffles every run), not rotated: rotated, each operation always followed the same
     /// other one, so one that always came after the other instance's turn paid for switching instances every time.
-    /// After each turn the driver waits <see cref="Settle"/>, still metering the turn's CPU: reads and searches leave
-    /// AuditEvents that are stored in batches up to a quarter of a second later, and without the wait those of one turn
-    /// were stored during the next, slowing (and charged to) whichever operation came after.
+    /// Each turn lasts until the instance it called is quiet again (<see cref="CpuMeter.UntilQuietAsync"/>), and that
+    /// time counts in its throughput and its CPU: reads and searches leave AuditEvents that are stored in batches up to
+    /// a quarter of a second later. Without it those of one turn were stored during the next, slowing (and charged to)
+    /// whichever operation came after; after a fixed pause, uncounted, they were stored in the pause, and the record
+    /// service's reads looked twice as fast as they can be kept up.
     /// </summary>
     /// <param name="operations">Each with the process id of the instance it calls (null: none to meter, e.g. the bare endpoint).</param>
     /// <param name="meter">Reads each turn's CPU time of that instance and of PostgreSQL; null: none read.</param>
@@ -63,8 +65,8 @@ public static class LoadDriver
             {
                 var (_, operation, pid) = operations[i];
                 await (perSecond is { } rate
-                    ? runs[i].AtRateAsync(duration / rounds, rate, operation, meter, pid, Settle)
-                    : runs[i].ForAsync(duration / rounds, operation, meter, pid, Settle));
+                    ? runs[i].AtRateAsync(duration / rounds, rate, operation, meter, pid, untilQuiet: true)
+                    : runs[i].ForAsync(duration / rounds, operation, meter, pid, untilQuiet: true));
             }
         }
         return runs.Select(r => r.Result()).ToList();
@@ -90,12 +92,6 @@ public static class LoadDriver
         return run.Result();
     }
 
-    /// <summary>
-    /// How long after a turn its AuditEvents are stored by: the audit writer gathers reads for 250 ms, then stores
-    /// them (tens of milliseconds a batch of 200).
-    /// </summary>
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(1);
-
     private static double DriverCpu() => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
 
     /// <summary>One operation's latencies over one or more stretches of time; each client's requests keep counting on.</summary>
@@ -111,8 +107,8 @@ public static class LoadDriver
 
         /// <summary>As many requests as each client can make, one after the other, for <paramref name="duration"/>.</summary>
         public Task ForAsync(TimeSpan duration, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid,
-            TimeSpan settle = default) =>
-            StretchAsync(meter, pid, settle, () =>
+            bool untilQuiet = false) =>
+            StretchAsync(meter, pid, untilQuiet, () =>
             {
                 var deadline = DateTime.UtcNow + duration;
                 return Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
@@ -128,8 +124,8 @@ public static class LoadDriver
 
         /// <summary>Each client's requests at its share of <paramref name="perSecond"/> (see <see cref="RunAtRateAsync"/>).</summary>
         public Task AtRateAsync(TimeSpan duration, double perSecond, Func<int, long, Task<bool>> operation, CpuMeter? meter, int? pid,
-            TimeSpan settle = default) =>
-            StretchAsync(meter, pid, settle, () =>
+            bool untilQuiet = false) =>
+            StretchAsync(meter, pid, untilQuiet, () =>
             {
                 var interval = TimeSpan.FromSeconds(clients / perSecond);
                 var clock = Stopwatch.StartNew();
@@ -158,18 +154,19 @@ public static class LoadDriver
 
         /// <summary>
         /// One stretch of requests: its time, and the CPU this driver used in it (it shares the cores with what it
-        /// measures) and, given a meter, the instance's and PostgreSQL's, including <paramref name="settle"/> after it
-        /// (the work its requests left, counted in their CPU but not in their time).
+        /// measures) and, given a meter, the instance's and PostgreSQL's; <paramref name="untilQuiet"/>: until the
+        /// instance has done the work the requests left (see <see cref="CpuMeter.UntilQuietAsync"/>), in their time too.
         /// </summary>
-        private async Task StretchAsync(CpuMeter? meter, int? pid, TimeSpan settle, Func<Task> requests)
+        private async Task StretchAsync(CpuMeter? meter, int? pid, bool untilQuiet, Func<Task> requests)
         {
             var before = meter?.Read(pid);
             var driverBefore = DriverCpu();
             var clock = Stopwatch.StartNew();
             await requests();
-            seconds += clock.Elapsed.TotalSeconds;
+            var busy = clock.Elapsed;
+            if (untilQuiet && meter is not null && pid is not null) busy += await meter.UntilQuietAsync(pid.Value);
+            seconds += busy.TotalSeconds;
             driverCpu += DriverCpu() - driverBefore;
-            if (settle > TimeSpan.Zero) await Task.Delay(settle);
             if (meter?.Read(pid) is not { } after || before is not { } start) return;
             if (after.Service - start.Service is { } service) serviceCpu = (serviceCpu ?? 0) + service;
             if (after.Postgres - start.Postgres is { } postgres) postgresCpu = (postgresCpu ?? 0) + postgres;

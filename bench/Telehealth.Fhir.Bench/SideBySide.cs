@@ -91,7 +91,7 @@ public sealed class SideBySide(Report report, int clients, TimeSpan duration, Ti
             var (kind, ratio) = (pairs[k / 2].First.Kind, big.PerSecond / little.PerSecond - 1);
             ratios.Add((kind, ratio));
             report.Say($"- search {kind}: p50 {little.P50:F1} → {big.P50:F1} ms, p95 {little.P95:F1} → {big.P95:F1} ms, " +
-                $"{little.PerSecond:N0} → {big.PerSecond:N0}/s ({ratio:+0%;-0%}), " +
+                $"{little.PerSecond:N0} → {big.PerSecond:N0}/s ({ratio:+0%;-0%;0%}), " +
                 $"CPU per search {little.ServiceMicros + little.PostgresMicros:N0} → {big.ServiceMicros + big.PostgresMicros:N0} µs, " +
                 $"entries per page {pairs[k / 2].Second.EntriesPerPage:F1} → {pairs[k / 2].First.EntriesPerPage:F1}");
         }
@@ -129,7 +129,7 @@ public sealed class SideBySide(Report report, int clients, TimeSpan duration, Ti
         foreach (var kind in ratios.Select(r => r.Name).Distinct())
         {
             var each = ratios.Where(r => r.Name == kind).Select(r => r.Ratio).ToList();
-            report.Say($"| {kind} | {string.Join(", ", each.Select(r => r.ToString("+0%;-0%")))} | {Median(each):+0%;-0%} | {each.Min():+0%;-0%} | {each.Max():+0%;-0%} |");
+            report.Say($"| {kind} | {string.Join(", ", each.Select(r => r.ToString("+0%;-0%;0%")))} | {Median(each):+0%;-0%;0%} | {each.Min():+0%;-0%;0%} | {each.Max():+0%;-0%;0%} |");
         }
         if (pacedP99.Count == 0) return;
         report.Say("");
