@@ -66,7 +66,10 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// other conditions are then best checked on each of those few resources (CriterionSql.DatePredicate) than read as sets of
     /// everyone's. Not for a type the caller sees whole (a patient looking for free slots).
     /// </summary>
-    public bool SeesOneRecordOf(string type) => FiltersRows(type) && caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is not null;
+    public bool SeesOneRecordOf(string type) => FiltersRows(type) && OwnPatient is not null;
+
+    /// <summary>The patient whose record a patient caller sees (<see cref="OwnRecord"/>); null for anyone else.</summary>
+    private string? OwnPatient => caller.Has(Roles.Patient) ? caller.FhirUserId("Patient") : null;
 
     /// <summary>
     /// A SQL predicate keeping rows (of <paramref name="alias"/>, with rkey, type and id columns) the caller may see;
@@ -200,7 +203,7 @@ public sealed class AccessGuard(Caller caller, AccessRules rules, AuditTrail aud
     /// </summary>
     private string Visible(SqlParameters p, string alias, string? type)
     {
-        if (caller.Has(Roles.Patient) && caller.FhirUserId("Patient") is { } self) return OwnRecord(p, alias, type, self);
+        if (OwnPatient is { } self) return OwnRecord(p, alias, type, self);
         if (rules.AllowedPatient(p, caller) is not { } allowed) return "1 = 0";
         var x = p.Alias("acc");
         var refers = $"EXISTS (SELECT 1 FROM ix_reference {x} WHERE {x}.rkey = {alias}.rkey AND {x}.target_type = 'Patient' " +

@@ -80,6 +80,9 @@ public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.R
 {
     private static readonly object Key = new();
 
+    /// <summary>Some access filters take another form on PostgreSQL (<see cref="AccessGuard"/>'s own record).</summary>
+    private readonly bool postgres = storage.Value.Provider == Storage.StorageProvider.Postgres;
+
     /// <summary>With checks disabled (benchmark only) every request acts as a service holding system/*.cruds.</summary>
     private static readonly Caller Unchecked = new("benchmark", "benchmark", new HashSet<string>(), null, null,
         SmartScopes.Parse(["system/*.cruds"]), null);
@@ -96,7 +99,7 @@ public sealed class AccessGuards(AccessRules rules, AuditTrail audit, Indexing.R
         if (context.Items.TryGetValue(Key, out var cached) && cached is AccessGuard guard) return guard;
         var address = context.Connection.RemoteIpAddress?.ToString();
         var caller = options.Value.Disabled ? Unchecked with { Address = address } : FromToken(context) with { Address = address };
-        guard = new AccessGuard(caller, rules, audit, indexer, roster, storage.Value.Provider == Storage.StorageProvider.Postgres);
+        guard = new AccessGuard(caller, rules, audit, indexer, roster, postgres);
         context.Items[Key] = guard;
         return guard;
     }

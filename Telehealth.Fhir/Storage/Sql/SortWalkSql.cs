@@ -21,15 +21,12 @@ namespace Telehealth.Fhir.Storage.Sql;
 /// </remarks>
 internal static class SortWalkSql
 {
-    /// <summary>The record service's own measurements (<c>dotnet-counters monitor --counters Telehealth.Fhir</c>).</summary>
-    public static readonly Meter Meter = new("Telehealth.Fhir");
-
     /// <summary>
     /// Pages this walk was asked for, by outcome: <c>walked</c> (it gave the page), <c>gave_way</c> (it read its budget
     /// or reached the matches without a date, and the matches were sorted), <c>few</c> (the token was not common, and
     /// the matches were sorted without a walk). Many <c>gave_way</c> say the budget is too small for the data.
     /// </summary>
-    public static readonly Counter<long> Pages = Meter.CreateCounter<long>("telehealth.fhir.sort_walk.pages", description:
+    public static readonly Counter<long> Pages = Hosting.RecordMetrics.Meter.CreateCounter<long>("telehealth.fhir.sort_walk.pages", description:
         "Pages of searches sorted by one date, latest first, by whether the date index walk gave them");
 
     /// <summary>Counts one page's <paramref name="outcome"/> (<see cref="Pages"/>), with the database and the resource type.</summary>

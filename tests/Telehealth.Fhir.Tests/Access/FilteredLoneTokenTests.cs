@@ -24,8 +24,11 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
     /// Stations A and B, five patients each, created in turns; each patient has two observations of the test's code and
     /// one of another. Station A asked for a consult about B's third patient, which shares that patient with A.
     /// </summary>
-    private async Task<(List<Patient> Seen, List<Observation> SeenObservations)> SeedAsync() =>
-        await SeedAllAsync() is var (seen, observations, _) ? (seen, observations) : default;
+    private async Task<(List<Patient> Seen, List<Observation> SeenObservations)> SeedAsync()
+    {
+        var (seen, observations, _) = await SeedAllAsync();
+        return (seen, observations);
+    }
 
     /// <summary>As <see cref="SeedAsync"/>, also with every observation of the patients the doctor sees, in creation order.</summary>
     private async Task<(List<Patient> Seen, List<Observation> SeenObservations, List<Observation> AllSeen)> SeedAllAsync()
@@ -86,6 +89,11 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
         Assert.Empty(await doctor.IdsAsync($"Observation?code=urn:code:{suffix}|none"));
     }
 
+    /// <summary>The observations' ids latest first by date, equal dates in creation order (the general sort's ties by key).</summary>
+    private static IEnumerable<string> LatestFirst(IEnumerable<Observation> observations) =>
+        observations.Select((o, n) => (o, n))
+            .OrderByDescending(x => ((FhirDateTime)x.o.Effective).ToDateTimeOffset(TimeSpan.Zero)).ThenBy(x => x.n).Select(x => x.o.Id!);
+
     /// <summary>
     /// Latest first by date: with the code common (CommonTokenStore) the pages walk the date index with the doctor's
     /// access filter checked on each observation met (SortWalkSql), otherwise the matches are sorted.
@@ -94,8 +102,7 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
     public async Task A_commune_doctor_pages_latest_first_through_their_patients_matches_and_no_others()
     {
         var (_, observations) = await SeedAsync();
-        var latestFirst = observations.Select((o, n) => (o, n))
-            .OrderByDescending(x => ((FhirDateTime)x.o.Effective).ToDateTimeOffset(TimeSpan.Zero)).ThenBy(x => x.n).Select(x => x.o.Id);
+        var latestFirst = LatestFirst(observations);
         await AssertPagesAsync(Doctor, $"Observation?code=urn:code:{suffix}|hr&_sort=-date&_count=2", latestFirst);
         await AssertPagesAsync(Doctor, $"Observation?code=urn:code:{suffix}|hr&_sort=-date&_count=50", latestFirst);
     }
@@ -108,8 +115,7 @@ public abstract class FilteredLoneTokenTests<TStore>(TStore store) : IClassFixtu
     public async Task A_commune_doctor_pages_latest_first_through_every_observation_they_may_see_and_no_others()
     {
         var (_, _, all) = await SeedAllAsync();
-        var latestFirst = all.Select((o, n) => (o, n))
-            .OrderByDescending(x => ((FhirDateTime)x.o.Effective).ToDateTimeOffset(TimeSpan.Zero)).ThenBy(x => x.n).Select(x => x.o.Id);
+        var latestFirst = LatestFirst(all);
         await AssertPagesAsync(Doctor, "Observation?_sort=-date&_count=3", latestFirst);
     }
 
